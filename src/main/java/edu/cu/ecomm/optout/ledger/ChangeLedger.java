@@ -1,0 +1,116 @@
+package edu.cu.ecomm.optout.ledger;
+
+import static edu.cu.ecomm.optout.ledger.SqlTime.toSql;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+
+/**
+ * The change ledger: one row per contact per Email Opt Out change. Every flow reads rows in one state and
+ * moves them to the next, so nothing lives only in memory and a crash loses nothing.
+ */
+@Component("changeLedger")
+public class ChangeLedger {
+
+    private static final String COLUMNS = "id, contact_id, opted_out, direction, change_type, commit_timestamp,"
+            + " transaction_key, sequence_number, change_origin, commit_user, source, state";
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public ChangeLedger(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /**
+     * Records a change as RECEIVED, unless the same event already recorded it for this contact (a replayed
+     * event); joins the caller's transaction.
+     *
+     * @return the new row's id, or empty when it was already recorded
+     */
+    public Optional<Long> record(NewChange change) {
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        int inserted = jdbc.update(connection -> {
+            PreparedStatement insert = connection.prepareStatement("""
+                    insert into contact_change (contact_id, opted_out, direction, change_type, commit_timestamp,
+                        commit_number, transaction_key, sequence_number, event_id, replay_id, change_origin,
+                        commit_user, source, state, recorded_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    on conflict do nothing
+                    """, new String[] {"id"});
+            insert.setString(1, change.contactId());
+            insert.setBoolean(2, change.optedOut());
+            insert.setString(3, Direction.of(change.optedOut()).name());
+            insert.setString(4, change.changeType());
+            insert.setObject(5, toSql(change.commitTimestamp()));
+            insert.setObject(6, change.commitNumber());
+            insert.setString(7, change.transactionKey());
+            insert.setObject(8, change.sequenceNumber());
+            insert.setString(9, change.eventId());
+            insert.setString(10, change.replayId());
+            insert.setString(11, change.changeOrigin());
+            insert.setString(12, change.commitUser());
+            insert.setString(13, change.source().name());
+            insert.setString(14, ChangeState.RECEIVED.name());
+            insert.setObject(15, toSql(clock.instant()));
+            return insert;
+        }, keys);
+        return inserted == 0 ? Optional.empty() : Optional.of(keys.getKey().longValue());
+    }
+
+    /** The oldest changes whose opt-out or opt-in flow has not run yet, in recording order. */
+    public List<ContactChange> received(int limit) {
+        return jdbc.query("select " + COLUMNS + " from contact_change where state = ? order by id limit ?",
+                ChangeLedger::toChange, ChangeState.RECEIVED.name(), limit);
+    }
+
+    /** Moves a change from RECEIVED to READY for the nightly batch; false if it had already moved on. */
+    public boolean markReady(long id) {
+        return jdbc.update("update contact_change set state = ? where id = ? and state = ?",
+                ChangeState.READY.name(), id, ChangeState.RECEIVED.name()) == 1;
+    }
+
+    public Optional<ContactChange> find(long id) {
+        return jdbc.query("select " + COLUMNS + " from contact_change where id = ?", ChangeLedger::toChange, id)
+                .stream().findFirst();
+    }
+
+    /** Every change recorded for a contact, oldest first. */
+    public List<ContactChange> forContact(String contactId) {
+        return jdbc.query("select " + COLUMNS + " from contact_change where contact_id = ? order by id",
+                ChangeLedger::toChange, contactId);
+    }
+
+    public long count() {
+        return jdbc.queryForObject("select count(*) from contact_change", Long.class);
+    }
+
+    public long count(ChangeState state) {
+        return jdbc.queryForObject("select count(*) from contact_change where state = ?", Long.class, state.name());
+    }
+
+    private static ContactChange toChange(ResultSet rs, int row) throws SQLException {
+        return new ContactChange(
+                rs.getLong("id"),
+                rs.getString("contact_id"),
+                rs.getBoolean("opted_out"),
+                Direction.valueOf(rs.getString("direction")),
+                rs.getString("change_type"),
+                SqlTime.instant(rs, "commit_timestamp"),
+                rs.getString("transaction_key"),
+                (Integer) rs.getObject("sequence_number"),
+                rs.getString("change_origin"),
+                rs.getString("commit_user"),
+                ChangeSource.valueOf(rs.getString("source")),
+                ChangeState.valueOf(rs.getString("state")));
+    }
+}
