@@ -39,7 +39,9 @@ final class PubSubErrors {
 
     /** An outage: no error code, so a client treats it as transient and reconnects. */
     static StatusRuntimeException unavailable() {
-        return Status.UNAVAILABLE.withDescription("Pub/Sub API emulator is unavailable.").asRuntimeException();
+        // Empty trailers rather than none: ServerCall.close, used to refuse a call, requires them.
+        return Status.UNAVAILABLE.withDescription("Pub/Sub API emulator is unavailable.")
+                .asRuntimeException(new Metadata());
     }
 
     private static StatusRuntimeException error(Status status, String errorCode) {
