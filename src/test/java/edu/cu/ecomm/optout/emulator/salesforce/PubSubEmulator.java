@@ -175,6 +175,7 @@ public final class PubSubEmulator implements ChangeEventSink {
         return log.latestSequence();
     }
 
+    /** Open Subscribe streams whose first request has been accepted. */
     public int activeSubscriptions() {
         return service.activeSubscriptions();
     }

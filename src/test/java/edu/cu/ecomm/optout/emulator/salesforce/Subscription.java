@@ -90,6 +90,11 @@ final class Subscription implements StreamObserver<FetchRequest> {
         end();
     }
 
+    /** Subscribed: the first request named a known topic and a valid starting point, and the stream is open. */
+    synchronized boolean subscribed() {
+        return started && !ended;
+    }
+
     /** Ends the stream from the server side, e.g. for an outage. */
     synchronized void abort(StatusRuntimeException error) {
         if (!ended) {
