@@ -115,6 +115,11 @@ public final class PubSubEmulator implements ChangeEventSink {
         return schema.id();
     }
 
+    /** The Avro schema events are written with, for tests that hand-craft a payload for {@link #injectRaw}. */
+    public org.apache.avro.Schema eventSchema() {
+        return schema.schema();
+    }
+
     @Override
     public void publish(ContactChangeCommit commit) {
         log.append(encoder.encode(commit));
