@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand, so retention can be exercised without waiting 72 hours. */
+/** A clock tests move by hand: timestamps, token expiry and event retention are exact rather than raced against. */
 final class MutableClock extends Clock {
 
     private volatile Instant now;
@@ -31,6 +31,6 @@ final class MutableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("tests use UTC only");
+        throw new UnsupportedOperationException("the emulated org runs on UTC");
     }
 }
