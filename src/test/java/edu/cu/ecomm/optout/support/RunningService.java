@@ -1,0 +1,43 @@
+package edu.cu.ecomm.optout.support;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import edu.cu.ecomm.optout.OptOutSyncApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The service started and stopped by a test, as an operator would restart it, against emulators the test
+ * keeps running in between and a database that outlives each run.
+ */
+public final class RunningService implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private RunningService(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    public static RunningService start(Map<String, String> properties) {
+        Map<String, Object> all = new LinkedHashMap<>(properties);
+        return new RunningService(new SpringApplicationBuilder(OptOutSyncApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties(all)
+                .run());
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    public boolean isRunning() {
+        return context.isActive();
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
