@@ -11,7 +11,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import edu.cu.ecomm.optout.marketingcloud.MarketingCloudException;
-import edu.cu.ecomm.optout.marketingcloud.SubscriberLookup;
 import edu.cu.ecomm.optout.marketingcloud.SubscriberStatus;
 
 /**
@@ -25,10 +24,10 @@ public class ResubscribeRecheck {
     private static final Logger LOG = LoggerFactory.getLogger(ResubscribeRecheck.class);
 
     private final ResubscribeRequests requests;
-    private final SubscriberLookup lookup;
+    private final MarketingCloudStatuses lookup;
     private final int batchSize;
 
-    public ResubscribeRecheck(ResubscribeRequests requests, SubscriberLookup lookup,
+    public ResubscribeRecheck(ResubscribeRequests requests, MarketingCloudStatuses lookup,
                               @Value("${optout.optin.batch-size:250}") int batchSize) {
         this.requests = requests;
         this.lookup = lookup;

@@ -44,7 +44,7 @@ public class FlowRoutes implements AutoCloseable {
         registry.bind("deadLetters", f.deadLetters);
         registry.bind("optInQueue", f.queue);
         registry.bind("optInOutcomes", f.outcomes);
-        registry.bind("subscriberLookup", f.marketingCloud);
+        registry.bind("marketingCloudStatuses", f.marketingCloudStatuses);
         registry.bind("salesforceContacts", f.contacts);
         registry.bind("preferenceCheck", f.preferenceCheck);
         registry.bind("resubscribeRequests", f.requests);

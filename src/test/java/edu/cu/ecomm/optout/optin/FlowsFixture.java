@@ -38,6 +38,7 @@ public class FlowsFixture {
     public final TransactionTemplate transaction;
     public final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T14:00:00Z"));
     public final InMemorySubscriberLookup marketingCloud = new InMemorySubscriberLookup();
+    public final MarketingCloudStatuses marketingCloudStatuses = MarketingCloudStatuses.of(marketingCloud);
     public final ChangeLedger ledger;
     public final DeadLetters deadLetters;
     public final BusinessUnits units = new BusinessUnits(List.of(
@@ -76,7 +77,7 @@ public class FlowsFixture {
         warnings = new PreferenceWarnings(jdbc, clock);
         preferenceCheck = new PreferenceCheck(contacts, warnings, deadLetters, ledger);
         outcomes = new OptInOutcomes(units, statuses, requests, preferenceCheck, queue, deadLetters, transaction);
-        recheck = new ResubscribeRecheck(requests, marketingCloud, batchSize);
+        recheck = new ResubscribeRecheck(requests, marketingCloudStatuses, batchSize);
         sheet = new ResubscribeSheet(requests, warnings, clock, "America/Denver", transaction);
         tickets = new ResubscribeTickets(requests, "Marketing Cloud > Resubscribe Contact");
     }
