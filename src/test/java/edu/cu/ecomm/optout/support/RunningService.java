@@ -1,6 +1,5 @@
 package edu.cu.ecomm.optout.support;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import edu.cu.ecomm.optout.OptOutSyncApplication;
@@ -20,12 +19,14 @@ public final class RunningService implements AutoCloseable {
         this.context = context;
     }
 
+    /** Starts the service with {@code properties} overriding application.yaml, as command-line options do. */
     public static RunningService start(Map<String, String> properties) {
-        Map<String, Object> all = new LinkedHashMap<>(properties);
+        String[] arguments = properties.entrySet().stream()
+                .map(property -> "--" + property.getKey() + "=" + property.getValue())
+                .toArray(String[]::new);
         return new RunningService(new SpringApplicationBuilder(OptOutSyncApplication.class)
                 .web(WebApplicationType.NONE)
-                .properties(all)
-                .run());
+                .run(arguments));
     }
 
     public <T> T bean(Class<T> type) {

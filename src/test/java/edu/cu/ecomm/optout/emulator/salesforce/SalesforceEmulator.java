@@ -12,8 +12,12 @@ public final class SalesforceEmulator implements AutoCloseable {
 
     public SalesforceEmulator(SalesforceHttpEmulator.Config httpConfig, PubSubEmulator.Settings pubSubSettings) {
         // Each side needs the other: REST publishes into Pub/Sub, Pub/Sub checks tokens REST issued.
-        this.pubSub = new PubSubEmulator((token, tenant) -> this.http.isValid(token, tenant), pubSubSettings);
+        this.pubSub = new PubSubEmulator(this::issued, pubSubSettings);
         this.http = new SalesforceHttpEmulator(pubSub, httpConfig);
+    }
+
+    private boolean issued(String accessToken, String tenantId) {
+        return http.isValid(accessToken, tenantId);
     }
 
     /** Both sides on the given ports (0 for any free one), with the local defaults otherwise. */
