@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -29,6 +30,7 @@ public class BusinessUnits {
 
     private final List<BusinessUnit> configured;
 
+    @Autowired
     public BusinessUnits(Environment environment) {
         this(Binder.get(environment).bind(PROPERTY, Bindable.listOf(BusinessUnit.class)).orElse(List.of()));
     }
