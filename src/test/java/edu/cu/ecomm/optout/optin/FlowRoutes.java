@@ -25,6 +25,12 @@ public class FlowRoutes implements AutoCloseable {
     private ProducerTemplate producer;
 
     public FlowRoutes(FlowsFixture f, Path outbox, String... routeFiles) throws Exception {
+        this(f, outbox, Map.of(), routeFiles);
+    }
+
+    /** With {@code overrides} replacing the test defaults of application.yaml's keys. */
+    public FlowRoutes(FlowsFixture f, Path outbox, Map<String, String> overrides, String... routeFiles)
+            throws Exception {
         this.f = f;
         Properties properties = new Properties();
         properties.putAll(Map.of(
@@ -38,6 +44,7 @@ public class FlowRoutes implements AutoCloseable {
                 "optout.resubscribe.endpoint", "file:" + outbox.resolve("resubscribe"),
                 "optout.tickets.endpoint", "file:" + outbox.resolve("tickets"),
                 "optout.tickets.retry-interval", "3600000"));
+        properties.putAll(overrides);
         context.getPropertiesComponent().setInitialProperties(properties);
         Registry registry = context.getRegistry();
         registry.bind("changeLedger", f.ledger);
