@@ -19,6 +19,8 @@ import edu.cu.ecomm.optout.optout.PreferenceCheck;
  * Stores the outcome of a batch of opt-in look-ups, one transaction per opt-in: the status in every business
  * unit, a re-subscribe request for every unit where the subscriber is not green (or not found), the
  * "no category re-checked" warning, and the look-up marked done. Green or not found everywhere: nothing more.
+ * A contact Salesforce shows opted out again by the time of the look-up gets its statuses stored and nothing
+ * else.
  */
 @Component("optInOutcomes")
 public class OptInOutcomes {
@@ -68,11 +70,17 @@ public class OptInOutcomes {
             deadLetters.record("opt-in-lookups", "Contact not found in Salesforce; Marketing Cloud checked without"
                     + " name, urgency or preference check", lookup.toString(), null, null, lookup.contactId());
             contact = new ContactPreferences(lookup.contactId(), null, null, false, Map.of());
-        } else {
+        } else if (!contact.optedOut()) {
             preferenceCheck.afterOptIn(lookup.changeId(), contact);
         }
         List<UnitStatus> perUnit = units.statuses(records);
         statuses.record(lookup.changeId(), lookup.contactId(), perUnit);
+        if (contact.optedOut()) {
+            // Opted out again before the look-up ran: nobody should re-subscribe the contact now.
+            LOG.info("Contact {} opted out again before its opt-in look-up; no re-subscribe request", lookup.contactId());
+            queue.complete(lookup.changeId());
+            return 0;
+        }
         int opened = 0;
         for (UnitStatus unit : perUnit) {
             if (unit.colour().needsResubscribe() && requests.open(lookup.changeId(), contact, unit)) {

@@ -91,6 +91,12 @@ public class ResubscribeRequests {
                 + " where id = ? and closed_at is null", toSql(clock.instant()), reason, id) == 1;
     }
 
+    /** Closes every open request of a contact (it opted out again); returns how many. */
+    public int closeOpenFor(String contactId, String reason) {
+        return jdbc.update("update resubscribe_request set closed_at = ?, close_reason = ?, open_key = null"
+                + " where contact_id = ? and closed_at is null", toSql(clock.instant()), reason, contactId);
+    }
+
     /** Makes an open request urgent; false when it does not exist, is closed or is urgent already. */
     public boolean escalate(long id) {
         return jdbc.update("update resubscribe_request set urgent = true, urgent_reason = ?"

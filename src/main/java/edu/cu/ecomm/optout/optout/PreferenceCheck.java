@@ -71,6 +71,6 @@ public class PreferenceCheck {
 
     private static ContactPreferences withId(ContactPreferences contact, ContactChange change) {
         return contact.contactId() != null ? contact : new ContactPreferences(change.contactId(), contact.name(),
-                contact.email(), contact.urgent(), contact.categories());
+                contact.email(), contact.urgent(), contact.categories(), contact.optedOut());
     }
 }

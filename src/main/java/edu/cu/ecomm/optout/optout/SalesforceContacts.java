@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Reads the Contact fields the flows need from Salesforce REST answers (camel-salesforce with
  * {@code rawPayload=true}): {@code getSObject} for one contact, a SOQL {@code query} for a batch.
- * The fields are {@code Name}, {@code Email}, the urgent re-subscribe field ({@code optout.resubscribe.urgent-field})
+ * The fields are {@code Name}, {@code Email}, {@code HasOptedOutOfEmail} (as it is now), the urgent re-subscribe field ({@code optout.resubscribe.urgent-field})
  * and the preference categories ({@code optout.preferences.fields}, comma-separated).
  */
 @Component("salesforceContacts")
@@ -39,7 +39,7 @@ public class SalesforceContacts {
 
     /** The fields to read, comma-separated, for {@code sObjectFields} or a SOQL select list. */
     public String fieldList() {
-        StringBuilder fields = new StringBuilder("Id,Name,Email");
+        StringBuilder fields = new StringBuilder("Id,Name,Email,HasOptedOutOfEmail");
         if (urgentField != null) {
             fields.append(',').append(urgentField);
         }
@@ -86,7 +86,7 @@ public class SalesforceContacts {
         }
         boolean urgent = urgentField != null && record.path(urgentField).asBoolean(false);
         return new ContactPreferences(text(record, "Id"), text(record, "Name"), text(record, "Email"), urgent,
-                categories);
+                categories, record.path("HasOptedOutOfEmail").asBoolean(false));
     }
 
     private JsonNode parse(String body) {

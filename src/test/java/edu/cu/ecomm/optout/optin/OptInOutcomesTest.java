@@ -145,6 +145,21 @@ class OptInOutcomesTest {
     }
 
     @Test
+    void aContactOptedOutAgainBeforeTheLookUpGetsNoRequest() {
+        String id = contactId(11);
+        f.marketingCloud.subscriber(id, BOULDER, "Unsubscribed");
+        ContactPreferences optedOutAgain = new ContactPreferences(id, "Ada", null, true, Map.of("Pref_Events__c", false),
+                true);
+
+        ContactChange change = lookUp(id, optedOutAgain);
+
+        assertThat(f.requests.forContact(id)).isEmpty();
+        assertThat(f.warnings.unlisted()).isEmpty();
+        assertThat(f.statuses.forChange(change.id())).hasSize(3);
+        assertThat(f.queue.countPending()).isZero();
+    }
+
+    @Test
     void anOptInWithNoCategoryRecheckedIsListedAsAWarning() {
         String id = contactId(8);
 

@@ -79,6 +79,20 @@ class OptOutRouteTest {
     }
 
     @Test
+    void anOptOutClosesTheContactsOpenResubscribeRequests() {
+        f.requests.open(null, new ContactPreferences(contactId(1), "Ada", null, false, java.util.Map.of()),
+                new edu.cu.ecomm.optout.optin.UnitStatus(f.units.unit(FlowsFixture.BOULDER), "Held",
+                        edu.cu.ecomm.optout.optin.ShirtColour.GRAY, null));
+        ContactChange change = f.change(contactId(1), true);
+        answer = contact(contactId(1), false, false, false);
+
+        routes.send("direct:opt-out", change);
+
+        assertThat(f.requests.open()).isEmpty();
+        assertThat(f.requests.forContact(contactId(1)).get(0).closeReason()).isEqualTo("Contact opted out again");
+    }
+
+    @Test
     void clearedPreferencesLeaveNoWarning() {
         ContactChange change = f.change(contactId(1), true);
         answer = contact(contactId(1), false, false, false);
@@ -97,6 +111,7 @@ class OptOutRouteTest {
         routes.send("direct:opt-out", change);
 
         assertThat(reads).hasSize(1);
+        assertThat(f.requests.open()).isEmpty();
         assertThat(f.deadLetters.open()).singleElement().satisfies(d -> assertThat(d.routeId()).isEqualTo("opt-out"));
         assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
     }

@@ -28,6 +28,7 @@ class SalesforceContactsTest {
         assertThat(contact.categories()).containsExactly(Map.entry("Pref_Alumni_News__c", false),
                 Map.entry("Pref_Events__c", true), Map.entry("Pref_Giving__c", false));
         assertThat(contact.ticked()).containsExactly("Pref_Events__c");
+        assertThat(contact.optedOut()).isFalse();
     }
 
     @Test
@@ -37,12 +38,14 @@ class SalesforceContactsTest {
                  {"attributes":{"type":"Contact"},"Id":"003000000000001AAA","Name":"A","Email":null,
                   "Urgent_Resubscribe__c":false,"Pref_Alumni_News__c":false,"Pref_Events__c":false,"Pref_Giving__c":false},
                  {"attributes":{"type":"Contact"},"Id":"003000000000002AAA","Name":"B","Email":"b@example.edu",
-                  "Urgent_Resubscribe__c":true,"Pref_Alumni_News__c":true,"Pref_Events__c":false,"Pref_Giving__c":false}]}
+                  "Urgent_Resubscribe__c":true,"Pref_Alumni_News__c":true,"Pref_Events__c":false,"Pref_Giving__c":false,
+                  "HasOptedOutOfEmail":true}]}
                 """);
 
         assertThat(batch).containsOnlyKeys("003000000000001AAA", "003000000000002AAA");
         assertThat(batch.get("003000000000001AAA").email()).isNull();
         assertThat(batch.get("003000000000002AAA").urgent()).isTrue();
+        assertThat(batch.get("003000000000002AAA").optedOut()).isTrue();
     }
 
     @Test
@@ -55,7 +58,7 @@ class SalesforceContactsTest {
     @Test
     void buildsOneSoqlQueryForABatch() {
         assertThat(contacts.soqlFor(List.of("003000000000001AAA", "003000000000002AAA"))).isEqualTo(
-                "SELECT Id,Name,Email,Urgent_Resubscribe__c,Pref_Alumni_News__c,Pref_Events__c,Pref_Giving__c"
+                "SELECT Id,Name,Email,HasOptedOutOfEmail,Urgent_Resubscribe__c,Pref_Alumni_News__c,Pref_Events__c,Pref_Giving__c"
                 + " FROM Contact WHERE Id IN ('003000000000001AAA','003000000000002AAA')");
     }
 
@@ -68,7 +71,7 @@ class SalesforceContactsTest {
     void withoutAnUrgentFieldNoContactIsUrgent() {
         SalesforceContacts noUrgent = new SalesforceContacts("", "Pref_Events__c");
 
-        assertThat(noUrgent.fieldList()).isEqualTo("Id,Name,Email,Pref_Events__c");
+        assertThat(noUrgent.fieldList()).isEqualTo("Id,Name,Email,HasOptedOutOfEmail,Pref_Events__c");
         assertThat(noUrgent.fromRecord("{\"Id\":\"003000000000001AAA\",\"Urgent_Resubscribe__c\":true}").urgent()).isFalse();
     }
 }
