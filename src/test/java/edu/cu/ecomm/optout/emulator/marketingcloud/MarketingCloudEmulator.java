@@ -158,6 +158,7 @@ public class MarketingCloudEmulator {
     private volatile int pageSize;
     private volatile boolean available = true;
     private final AtomicInteger failNext = new AtomicInteger();
+    private final AtomicInteger passBeforeFailing = new AtomicInteger();
 
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger soapCalls = new AtomicInteger();
@@ -264,6 +265,12 @@ public class MarketingCloudEmulator {
 
     /** The next {@code n} SOAP requests are answered with a Server fault (HTTP 500), as in an outage. */
     public void failNextRequests(int n) {
+        failRequests(0, n);
+    }
+
+    /** Lets the next {@code passing} SOAP requests through, then answers {@code n} with a Server fault. */
+    public synchronized void failRequests(int passing, int n) {
+        passBeforeFailing.set(passing);
         failNext.set(n);
     }
 
@@ -537,7 +544,7 @@ public class MarketingCloudEmulator {
             case "Update" -> updateCalls.incrementAndGet();
             default -> { }
         }
-        if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+        if (injectFault()) {
             soapAnswer(exchange, 500, soapNs, SoapWriter.fault(soapNs, "Server",
                     "Server was unable to process request. ---> An unexpected error occurred. (emulated outage)", 2));
             return;
@@ -564,6 +571,18 @@ public class MarketingCloudEmulator {
             default -> save(soapNs, issued, message, false);
         };
         soapAnswer(exchange, 200, soapNs, answer);
+    }
+
+    private synchronized boolean injectFault() {
+        if (failNext.get() == 0) {
+            return false;
+        }
+        if (passBeforeFailing.get() > 0) {
+            passBeforeFailing.decrementAndGet();
+            return false;
+        }
+        failNext.decrementAndGet();
+        return true;
     }
 
     private void soapAnswer(HttpExchange exchange, int status, String soapNs, String xml) throws IOException {
