@@ -694,8 +694,12 @@ public class MarketingCloudEmulator {
         Set<Long> chosen = new LinkedHashSet<>();
         for (Element clientId : clientIds) {
             String id = Optional.ofNullable(Dom.text(clientId, "ID")).orElse(Dom.text(clientId, "ClientID"));
-            if (id != null && accessible.contains(Long.parseLong(id))) {
-                chosen.add(Long.parseLong(id));
+            try {
+                if (id != null && accessible.contains(Long.parseLong(id))) {
+                    chosen.add(Long.parseLong(id));
+                }
+            } catch (NumberFormatException e) {
+                // not a MID: selects nothing, as an unknown ClientID does
             }
         }
         return chosen;
