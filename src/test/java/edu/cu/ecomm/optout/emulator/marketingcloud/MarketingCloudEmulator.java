@@ -193,14 +193,6 @@ public class MarketingCloudEmulator {
     }
 
     /** The standalone emulator with the local defaults (and the demo mix of statuses for the keys given). */
-    public static void main(String[] args) throws IOException {
-        MarketingCloudEmulator emulator = builder().build();
-        emulator.start();
-        emulator.seedDemo(List.of(args));
-        System.out.println("Marketing Cloud emulator on " + emulator.baseUrl() + " (client id " + emulator.clientId
-                + "), business units " + emulator.businessUnits());
-    }
-
     // --- lifecycle --------------------------------------------------------------------------------------------
 
     /** Binds and serves; after {@link #stop()} it binds the same port again. */
