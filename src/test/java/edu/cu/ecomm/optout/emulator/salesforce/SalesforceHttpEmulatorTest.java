@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -341,6 +342,25 @@ class SalesforceHttpEmulatorTest {
             assertThat(call("PATCH", V + "sobjects/Contact/" + id, Map.of("HasOptedOutOfEmail", false)).status())
                     .isEqualTo(204);
             assertThat(commits).isEmpty();
+        }
+
+        @Test
+        void concurrentUpdatesReachTheSinkInCommitOrder() throws Exception {
+            List<String> ids = emulator.seedContacts(40, 9);
+            commits.clear();
+            String token = token();
+            List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+            for (String id : ids) {
+                calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + V + "sobjects/Contact/" + id))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"Title\":\"Regent\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            calls.forEach(call -> assertThat(call.join().statusCode()).isEqualTo(204));
+
+            assertThat(commits).hasSize(40);
+            assertThat(commits).extracting(ContactChangeCommit::commitNumber).isSorted().doesNotHaveDuplicates();
+            assertThat(commits).flatExtracting(ContactChangeCommit::recordIds).containsExactlyInAnyOrderElementsOf(ids);
         }
 
         @Test
