@@ -81,7 +81,7 @@ final class FieldValues {
             }
             case ID, REFERENCE -> {
                 String id = value.toString();
-                yield SalesforceIds.normalize(id, id.length() >= 3 ? id.substring(0, 3) : id)
+                yield SalesforceIds.normalize(id)
                         .orElseThrow(() -> new SalesforceApiException(400, "MALFORMED_ID",
                                 field.name() + ": id value of incorrect type: " + id, List.of(field.name())));
             }

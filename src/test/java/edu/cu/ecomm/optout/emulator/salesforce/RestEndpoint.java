@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  */
 final class RestEndpoint implements HttpHandler {
 
+    private static final System.Logger LOG = System.getLogger(RestEndpoint.class.getName());
     private static final int OLDEST_VERSION = 31;
     private static final int LATEST_VERSION = 65;
     private static final int MAX_COLLECTION_SIZE = 200;
@@ -49,10 +50,17 @@ final class RestEndpoint implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        // The exchange is closed only after the error is written: try-with-resources would close it first.
         try (exchange) {
-            route(exchange);
-        } catch (SalesforceApiException e) {
-            Exchanges.sendError(exchange, e);
+            try {
+                route(exchange);
+            } catch (SalesforceApiException e) {
+                Exchanges.sendError(exchange, e);
+            } catch (RuntimeException e) {
+                // An emulator bug must reach the test as Salesforce's generic failure, not as a dropped connection.
+                LOG.log(System.Logger.Level.ERROR, "REST call failed: " + exchange.getRequestURI(), e);
+                Exchanges.sendError(exchange, new SalesforceApiException(500, "UNKNOWN_EXCEPTION", e.toString()));
+            }
         }
     }
 

@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * handed to the {@link ChangeEventSink} (the Pub/Sub side) in commit order, and the tokens issued here are
  * the ones the Pub/Sub side accepts ({@link IssuedTokens}).
  *
- * <p>Changes made through the test API carry an empty change origin, as changes made by a person in the
- * Salesforce UI do.
+ * <p>Commits reach the sink before the REST call that made them answers, so a test can assert on them right
+ * after the call. Changes made through the test API carry an empty change origin, as changes made by a person
+ * in the Salesforce UI do, and are refused (with a {@link RuntimeException} naming Salesforce's error) where
+ * Salesforce would refuse them.
  */
 public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable {
 
@@ -211,7 +213,8 @@ public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable
     /** Updates one contact; fields whose value does not change are not reported as changed. */
     public void updateContact(String id, Map<String, ?> values) {
         String normalized = SalesforceIds.normalize(id, SalesforceIds.CONTACT_PREFIX)
-                .orElseThrow(() -> new IllegalArgumentException("not a Contact id: " + id));
+                .filter(store::exists)
+                .orElseThrow(() -> new IllegalArgumentException("no such contact: " + id));
         store.update(Map.of(normalized, FieldValues.forWrite(values)), "");
     }
 

@@ -58,7 +58,12 @@ final class SalesforceIds {
      * 15 characters, or 18 whose suffix matches (Salesforce compares the suffix case-insensitively).
      */
     static Optional<String> normalize(String id, String keyPrefix) {
-        if (id == null || !isAlphanumeric(id) || !id.startsWith(keyPrefix)) {
+        return id == null || !id.startsWith(keyPrefix) ? Optional.empty() : normalize(id);
+    }
+
+    /** The 18-character id for a well-formed id of any object; empty when it is not one. */
+    static Optional<String> normalize(String id) {
+        if (id == null || !isAlphanumeric(id)) {
             return Optional.empty();
         }
         if (id.length() == 15) {

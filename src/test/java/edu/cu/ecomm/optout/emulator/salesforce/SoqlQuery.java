@@ -222,8 +222,13 @@ final class SoqlQuery {
 
         private static Pattern likePattern(String like) {
             StringBuilder regex = new StringBuilder();
-            for (char c : like.toCharArray()) {
-                regex.append(c == '%' ? ".*" : c == '_' ? "." : Pattern.quote(String.valueOf(c)));
+            for (int i = 0; i < like.length(); i++) {
+                char c = like.charAt(i);
+                if (c == '\\' && i + 1 < like.length()) {
+                    regex.append(Pattern.quote(String.valueOf(like.charAt(++i))));
+                } else {
+                    regex.append(c == '%' ? ".*" : c == '_' ? "." : Pattern.quote(String.valueOf(c)));
+                }
             }
             return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
         }
@@ -276,7 +281,7 @@ final class SoqlQuery {
             }
             if (type == Type.ID || type == Type.REFERENCE) {
                 String id = (String) token.value();
-                return SalesforceIds.normalize(id, id.length() >= 3 ? id.substring(0, 3) : id).orElseThrow(
+                return SalesforceIds.normalize(id).orElseThrow(
                         () -> new SalesforceApiException(400, "INVALID_QUERY_FILTER_OPERATOR",
                                 "invalid ID field: " + id));
             }
@@ -421,6 +426,10 @@ final class SoqlQuery {
                         case 'f' -> '\f';
                         default -> escaped;
                     });
+                    if (escaped == '%' || escaped == '_') {
+                        // Only LIKE gives these escapes meaning; keep the backslash so its pattern sees a literal.
+                        value.insert(value.length() - 1, '\\');
+                    }
                 } else {
                     value.append(c);
                 }

@@ -103,6 +103,7 @@ class SoqlQueryTest {
     void likeUsesPercentAndUnderscoreWildcards() {
         assertThat(ids("SELECT Id FROM Contact WHERE Email LIKE '%@example.com'")).containsExactly(ADA, BOB);
         assertThat(ids("SELECT Id FROM Contact WHERE FirstName LIKE '_y'")).containsExactly(CY);
+        assertThat(ids("SELECT Id FROM Contact WHERE FirstName LIKE 'A\\_a'")).isEmpty();
     }
 
     @Test
