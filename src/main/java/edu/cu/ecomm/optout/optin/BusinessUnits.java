@@ -8,31 +8,25 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
+import edu.cu.ecomm.optout.marketingcloud.MarketingCloudProperties;
 import edu.cu.ecomm.optout.marketingcloud.SubscriberStatus;
 
 /**
  * The business units every opt-in is checked in ({@code optout.marketing-cloud.business-units}, each a
  * {@code mid} and a {@code name}), and the per-unit reading of a look-up result. Units the account returns
  * that are not configured are reported too, named "MID n".
- *
- * <p>The list is bound straight from the environment so this flow does not depend on the Marketing Cloud
- * client's own configuration class; both read the same keys.
+ * The list is the Marketing Cloud client's own ({@link MarketingCloudProperties}), so both agree.
  */
 @Component("businessUnits")
 public class BusinessUnits {
 
-    static final String PROPERTY = "optout.marketing-cloud.business-units";
-
     private final List<BusinessUnit> configured;
 
     @Autowired
-    public BusinessUnits(Environment environment) {
-        this(Binder.get(environment).bind(PROPERTY, Bindable.listOf(BusinessUnit.class)).orElse(List.of()));
+    public BusinessUnits(MarketingCloudProperties properties) {
+        this(properties.getBusinessUnits().stream().map(u -> new BusinessUnit(u.getMid(), u.getName())).toList());
     }
 
     public BusinessUnits(List<BusinessUnit> configured) {

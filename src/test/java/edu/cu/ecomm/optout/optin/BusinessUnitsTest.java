@@ -5,20 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.mock.env.MockEnvironment;
 
+import edu.cu.ecomm.optout.marketingcloud.MarketingCloudProperties;
 import edu.cu.ecomm.optout.marketingcloud.SubscriberStatus;
 
 class BusinessUnitsTest {
 
-    private final BusinessUnits units = new BusinessUnits(new MockEnvironment()
-            .withProperty("optout.marketing-cloud.business-units[0].mid", "100")
-            .withProperty("optout.marketing-cloud.business-units[0].name", "CU System")
-            .withProperty("optout.marketing-cloud.business-units[1].mid", "200")
-            .withProperty("optout.marketing-cloud.business-units[1].name", "CU Boulder"));
+    private final BusinessUnits units = new BusinessUnits(properties(
+            new MarketingCloudProperties.BusinessUnit(100, "CU System"),
+            new MarketingCloudProperties.BusinessUnit(200, "CU Boulder")));
+
+    private static MarketingCloudProperties properties(MarketingCloudProperties.BusinessUnit... units) {
+        MarketingCloudProperties properties = new MarketingCloudProperties();
+        properties.setBusinessUnits(List.of(units));
+        return properties;
+    }
 
     @Test
-    void readsTheConfiguredUnitsInOrder() {
+    void takesTheMarketingCloudClientsUnitsInOrder() {
         assertThat(units.configured()).containsExactly(new BusinessUnit(100, "CU System"),
                 new BusinessUnit(200, "CU Boulder"));
     }
@@ -44,7 +48,7 @@ class BusinessUnitsTest {
 
     @Test
     void noConfigurationMeansOnlyReturnedUnits() {
-        BusinessUnits none = new BusinessUnits(new MockEnvironment());
+        BusinessUnits none = new BusinessUnits(properties());
 
         assertThat(none.configured()).isEmpty();
         assertThat(none.statuses(List.of(new SubscriberStatus("K", 7, "Bounced", null))))
