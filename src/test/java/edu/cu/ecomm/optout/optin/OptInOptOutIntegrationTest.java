@@ -54,12 +54,6 @@ class OptInOptOutIntegrationTest extends ServiceIntegrationTest {
 
     @DynamicPropertySource
     static void flows(DynamicPropertyRegistry registry) {
-        int marketingCloudPort = freePort();
-        registry.add("optout.emulator.marketing-cloud.port", () -> marketingCloudPort);
-        registry.add("optout.marketing-cloud.auth-base-url", () -> "http://127.0.0.1:" + marketingCloudPort);
-        registry.add("optout.marketing-cloud.client-id", () -> MarketingCloudEmulator.LOCAL_CLIENT_ID);
-        registry.add("optout.marketing-cloud.client-secret", () -> MarketingCloudEmulator.LOCAL_CLIENT_SECRET);
-        registry.add("optout.marketing-cloud.account-id", () -> PARENT_MID);
         registry.add("optout.marketing-cloud.business-units[0].mid", () -> PARENT_MID);
         registry.add("optout.marketing-cloud.business-units[0].name", () -> "CU System");
         registry.add("optout.marketing-cloud.business-units[1].mid", () -> BOULDER_MID);
