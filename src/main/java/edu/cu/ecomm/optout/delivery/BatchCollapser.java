@@ -1,0 +1,88 @@
+package edu.cu.ecomm.optout.delivery;
+
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import edu.cu.ecomm.optout.ledger.ChangeSource;
+import edu.cu.ecomm.optout.ledger.Direction;
+import edu.cu.ecomm.optout.ledger.SqlTime;
+
+/**
+ * Collapses a batch to one row per contact: the contact's last change by commit time, then transaction order
+ * (sequence number), then ledger id, so a contact that flipped and flipped back ends at its final value.
+ * Streams: the database returns the batch in that order (index {@code ix_contact_change_batch}) a fetch at a
+ * time, and only the current contact's latest change is held in memory.
+ */
+@Component("batchCollapser")
+public class BatchCollapser {
+
+    static final int FETCH_SIZE = 2_000;
+
+    private final JdbcTemplate streaming;
+    private final TransactionTemplate transactions;
+
+    public BatchCollapser(DataSource dataSource, TransactionTemplate transactions) {
+        this.streaming = new JdbcTemplate(dataSource);
+        this.streaming.setFetchSize(FETCH_SIZE);
+        this.transactions = transactions;
+    }
+
+    /**
+     * Hands the final change of every contact in {@code batchId} to {@code sink}, in contact id order; joins
+     * the caller's transaction (PostgreSQL streams only inside one).
+     *
+     * @return the number of contacts
+     */
+    public long collapse(String batchId, Consumer<CollapsedChange> sink) {
+        LastPerContact last = new LastPerContact(sink);
+        transactions.executeWithoutResult(status -> streaming.query("""
+                select id, contact_id, opted_out, direction, commit_timestamp, source
+                from contact_change where batch_id = ?
+                order by contact_id, commit_timestamp, sequence_number, id
+                """, rs -> {
+            last.accept(new CollapsedChange(rs.getString("contact_id"), rs.getBoolean("opted_out"),
+                    Direction.valueOf(rs.getString("direction")), SqlTime.instant(rs, "commit_timestamp"),
+                    ChangeSource.valueOf(rs.getString("source")), rs.getLong("id")));
+        }, batchId));
+        return last.finish();
+    }
+
+    /**
+     * Given a contact's changes in collapse order, contact after contact, passes on the last of each contact.
+     */
+    static final class LastPerContact implements Consumer<CollapsedChange> {
+        private final Consumer<CollapsedChange> sink;
+        private CollapsedChange current;
+        private long contacts;
+
+        LastPerContact(Consumer<CollapsedChange> sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void accept(CollapsedChange change) {
+            if (current != null && !current.contactId().equals(change.contactId())) {
+                emit();
+            }
+            current = change;
+        }
+
+        long finish() {
+            if (current != null) {
+                emit();
+                current = null;
+            }
+            return contacts;
+        }
+
+        private void emit() {
+            sink.accept(current);
+            contacts++;
+        }
+    }
+}
