@@ -30,9 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import edu.cu.ecomm.optout.OptOutSyncApplication;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
-import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.ChangeState;
-import edu.cu.ecomm.optout.ledger.NewChange;
 
 /** The ascend-nightly route against a folder endpoint: what one run delivers and what it marks. */
 @CamelSpringBootTest
@@ -72,7 +70,6 @@ class AscendNightlyIntegrationTest {
     FakeContacts contacts;
 
     private final Instant day = Instant.parse("2026-11-26T15:00:00Z");
-    private int events;
 
     @BeforeEach
     void cleanSlate() throws IOException {
@@ -170,10 +167,7 @@ class AscendNightlyIntegrationTest {
     }
 
     private void ready(String contactId, boolean optedOut, Instant committed) {
-        long id = ledger.record(new NewChange(contactId, optedOut, "UPDATE", committed, 1L, "tx-" + (++events), 1,
-                "event-" + events, null, "com/salesforce/api/rest/64.0", "005000000000001AAA", ChangeSource.CDC))
-                .orElseThrow();
-        ledger.markReady(id);
+        ReadyChanges.ready(ledger, contactId, optedOut, committed);
     }
 
     private List<Path> outbox(String suffix) throws IOException {

@@ -72,8 +72,14 @@ public final class SftpEmulator implements AutoCloseable {
         }
     }
 
-    /** Starts listening on a free port (the first start) or on the same port again (a restart). */
+    /**
+     * Starts listening on a free port (the first start) or on the same port again (a restart); a no-op while
+     * it is running.
+     */
     public synchronized SftpEmulator start() {
+        if (server != null) {
+            return this;
+        }
         try {
             server = SshServer.setUpDefaultServer();
             server.setHost("127.0.0.1");
