@@ -24,10 +24,16 @@ import edu.cu.ecomm.optout.ledger.SqlTime;
 
 /**
  * Decides what a run delivers, in one transaction: the pending batch an earlier run failed to deliver (same
- * id, same content) comes first; otherwise every READY change is claimed into a new batch and becomes
- * BATCHED. Every claim first locks the single row of {@code ascend_claim_lock}, so two runs that fire at
- * once (two nodes, a recovered trigger) claim one after the other and each change lands in exactly one
- * batch. A claimed batch carries a lease; while it holds, no other run resumes that batch.
+ * id, same file) comes first; otherwise, if any change is READY, a new batch that takes the READY changes up
+ * to the ledger's current high-water id. Every claim first locks the single row of {@code ascend_claim_lock},
+ * so two runs that fire at once (two nodes, a recovered trigger) claim one after the other; a new batch is
+ * only claimed when none is pending, so a change can land in one batch only. A claimed batch carries a
+ * lease; while it holds, no other run resumes that batch.
+ *
+ * <p>The claim writes one row, not one per change: which changes are in the batch is fixed when its file is
+ * built ({@link BatchFileBuilder} records their ids) and they move to DELIVERED when it is marked. Writing
+ * a state per change at claim time would cost more than reading and writing the whole batch (see
+ * {@code NightlyBatchBenchmark}).
  */
 @Component("batchClaimer")
 public class BatchClaimer {
@@ -60,7 +66,8 @@ public class BatchClaimer {
             Instant now = clock.instant();
             String owner = UUID.randomUUID().toString();
             List<AscendBatch> pending = jdbc.query("""
-                    select id, created_at, file_name, change_count, row_count, sha256, attempts, lease_until
+                    select id, created_at, file_name, high_water_id, change_count, row_count, sha256, attempts,
+                        lease_until
                     from ascend_batch where state = 'PENDING' order by id limit 1
                     """, (rs, row) -> {
                 Instant leaseUntil = SqlTime.instant(rs, "lease_until");
@@ -68,8 +75,9 @@ public class BatchClaimer {
                     return null;
                 }
                 return new AscendBatch(rs.getLong("id"), SqlTime.instant(rs, "created_at"),
-                        rs.getString("file_name"), rs.getInt("change_count"), (Integer) rs.getObject("row_count"),
-                        rs.getString("sha256"), rs.getInt("attempts") + 1, true, owner);
+                        rs.getString("file_name"), rs.getLong("high_water_id"), (Integer) rs.getObject("change_count"),
+                        (Integer) rs.getObject("row_count"), rs.getString("sha256"), rs.getInt("attempts") + 1, true,
+                        owner);
             });
             if (!pending.isEmpty()) {
                 AscendBatch resumed = pending.get(0);
@@ -78,16 +86,10 @@ public class BatchClaimer {
                     return null;
                 }
                 takeLease(resumed, now);
-                LOG.info("Resuming CU Ascend batch {} ({} changes, attempt {})", resumed.batchId(),
-                        resumed.changeCount(), resumed.attempts());
+                LOG.info("Resuming CU Ascend batch {} (attempt {})", resumed.batchId(), resumed.attempts());
                 return resumed;
             }
-            AscendBatch created = claimReady(now, owner);
-            if (created == null) {
-                status.setRollbackOnly();
-                LOG.info("No change is ready for CU Ascend; no batch");
-            }
-            return created;
+            return claimReady(now, owner);
         });
     }
 
@@ -98,29 +100,32 @@ public class BatchClaimer {
     }
 
     private AscendBatch claimReady(Instant now, String owner) {
+        boolean anyReady = !jdbc.queryForList("select id from contact_change where state = ? limit 1", Long.class,
+                ChangeState.READY.name()).isEmpty();
+        if (!anyReady) {
+            LOG.info("No change is ready for CU Ascend; no batch");
+            return null;
+        }
+        long highWater = jdbc.queryForObject("select max(id) from contact_change", Long.class);
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         jdbc.update(connection -> {
             PreparedStatement insert = connection.prepareStatement("""
-                    insert into ascend_batch (created_at, change_count, file_name, state, attempts, last_attempt_at,
+                    insert into ascend_batch (created_at, high_water_id, file_name, state, attempts, last_attempt_at,
                         lease_owner, lease_until)
-                    values (?, 0, 'pending', 'PENDING', 1, ?, ?, ?)
+                    values (?, ?, 'pending', 'PENDING', 1, ?, ?, ?)
                     """, new String[] {"id"});
             insert.setObject(1, toSql(now));
-            insert.setObject(2, toSql(now));
-            insert.setString(3, owner);
-            insert.setObject(4, toSql(now.plus(lease)));
+            insert.setLong(2, highWater);
+            insert.setObject(3, toSql(now));
+            insert.setString(4, owner);
+            insert.setObject(5, toSql(now.plus(lease)));
             return insert;
         }, keys);
         long id = keys.getKey().longValue();
-        int changes = jdbc.update("update contact_change set state = ?, batch_id = ? where state = ?",
-                ChangeState.BATCHED.name(), Long.toString(id), ChangeState.READY.name());
-        if (changes == 0) {
-            return null;
-        }
         String fileName = fileName(now, id);
-        jdbc.update("update ascend_batch set change_count = ?, file_name = ? where id = ?", changes, fileName, id);
-        LOG.info("Claimed {} ready changes into CU Ascend batch {}", changes, id);
-        return new AscendBatch(id, now, fileName, changes, null, null, 1, false, owner);
+        jdbc.update("update ascend_batch set file_name = ? where id = ?", fileName, id);
+        LOG.info("Claimed CU Ascend batch {}: the changes ready up to ledger id {}", id, highWater);
+        return new AscendBatch(id, now, fileName, highWater, null, null, null, 1, false, owner);
     }
 
     static String fileName(Instant created, long id) {

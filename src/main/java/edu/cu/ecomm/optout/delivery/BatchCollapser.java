@@ -1,6 +1,7 @@
 package edu.cu.ecomm.optout.delivery;
 
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import javax.sql.DataSource;
 
@@ -9,14 +10,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import edu.cu.ecomm.optout.ledger.ChangeSource;
+import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.Direction;
 import edu.cu.ecomm.optout.ledger.SqlTime;
 
 /**
  * Collapses a batch to one row per contact: the contact's last change by commit time, then transaction order
  * (sequence number), then ledger id, so a contact that flipped and flipped back ends at its final value.
- * Streams: the database returns the batch in that order (index {@code ix_contact_change_batch}) a fetch at a
- * time, and only the current contact's latest change is held in memory.
+ * Streams: the database returns the batch's READY changes in that order from index
+ * {@code ix_contact_change_ready} a fetch at a time, and only the current contact's latest change is held.
  */
 @Component("batchCollapser")
 public class BatchCollapser {
@@ -33,22 +35,24 @@ public class BatchCollapser {
     }
 
     /**
-     * Hands the final change of every contact in {@code batchId} to {@code sink}, in contact id order; joins
-     * the caller's transaction (PostgreSQL streams only inside one).
+     * Hands the final change of every contact among the READY changes up to {@code highWaterId} to
+     * {@code sink}, in contact id order, and the ledger id of every change read to {@code members}.
      *
      * @return the number of contacts
      */
-    public long collapse(String batchId, Consumer<CollapsedChange> sink) {
+    public long collapse(long highWaterId, Consumer<CollapsedChange> sink, LongConsumer members) {
         LastPerContact last = new LastPerContact(sink);
         transactions.executeWithoutResult(status -> streaming.query("""
-                select id, contact_id, opted_out, direction, commit_timestamp, source
-                from contact_change where batch_id = ?
+                select contact_id, commit_timestamp, sequence_number, id, opted_out, source
+                from contact_change where state = ? and id <= ?
                 order by contact_id, commit_timestamp, sequence_number, id
                 """, rs -> {
-            last.accept(new CollapsedChange(rs.getString("contact_id"), rs.getBoolean("opted_out"),
-                    Direction.valueOf(rs.getString("direction")), SqlTime.instant(rs, "commit_timestamp"),
-                    ChangeSource.valueOf(rs.getString("source")), rs.getLong("id")));
-        }, batchId));
+            long id = rs.getLong(4);
+            boolean optedOut = rs.getBoolean(5);
+            members.accept(id);
+            last.accept(new CollapsedChange(rs.getString(1), optedOut, Direction.of(optedOut),
+                    SqlTime.instant(rs, "commit_timestamp"), ChangeSource.valueOf(rs.getString(6)), id));
+        }, ChangeState.READY.name(), highWaterId));
         return last.finish();
     }
 

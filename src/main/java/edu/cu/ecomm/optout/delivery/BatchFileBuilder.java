@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -15,15 +16,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds a batch's file and manifest in the staging folder: collapse (streamed), enrich a few hundred
- * contacts at a time, write. A resumed batch whose file is still in the staging folder with the recorded
- * sha256 is delivered as it is, byte for byte; only a lost file is rebuilt from the ledger.
+ * Builds a batch's file and manifest in the staging folder: collapse (streamed), enrich 200 contacts at a
+ * time, write; then records with the batch the ledger ids the file was built from, its row count and sha256.
+ * A resumed batch whose file is still in the staging folder with the recorded sha256 is delivered as it is,
+ * byte for byte; only a lost file (e.g. another node resumed the batch) is rebuilt from the ledger.
  */
 @Component("batchFileBuilder")
 public class BatchFileBuilder {
 
     /** What a run delivers: the batch file, then its manifest. */
-    public record BuiltBatch(AscendBatch batch, Path csv, Path manifest, long rowCount, String sha256) {
+    public record BuiltBatch(AscendBatch batch, Path csv, Path manifest, long changeCount, long rowCount,
+                             String sha256) {
 
         public String csvName() {
             return csv.getFileName().toString();
@@ -57,32 +60,33 @@ public class BatchFileBuilder {
         if (batch.sha256() != null && Files.isRegularFile(csv) && Files.isRegularFile(manifest)
                 && batch.sha256().equals(AscendCsvWriter.sha256Hex(csv))) {
             LOG.info("Batch {}: delivering the file built by an earlier run, {}", batch.batchId(), csv);
-            return new BuiltBatch(batch, csv, manifest, batch.rowCount(), batch.sha256());
+            return new BuiltBatch(batch, csv, manifest, batch.changeCount(), batch.rowCount(), batch.sha256());
         }
-        AscendCsvWriter.Written written = write(batch);
+        MemberIds.Encoder members = new MemberIds.Encoder();
+        AscendCsvWriter.Written written = write(batch, members);
         if (batch.sha256() != null && !batch.sha256().equals(written.sha256())) {
-            LOG.warn("Batch {}: the staged file was lost and the rebuilt one differs (enrichment changed);"
-                    + " sha256 was {}, is {}", batch.batchId(), batch.sha256(), written.sha256());
+            LOG.warn("Batch {}: the staged file was lost and the rebuilt one differs; sha256 was {}, is {}",
+                    batch.batchId(), batch.sha256(), written.sha256());
         }
         writer.writeManifest(stagingDir, batch.manifestName(), new AscendCsvWriter.Manifest(batch.batchId(),
-                batch.fileName(), written.rows(), batch.changeCount(), written.sha256(), batch.createdAt()));
-        jdbc.update("update ascend_batch set row_count = ?, sha256 = ? where id = ?",
-                written.rows(), written.sha256(), batch.id());
+                batch.fileName(), written.rows(), members.count(), written.sha256(), batch.createdAt()));
+        jdbc.update("update ascend_batch set change_count = ?, row_count = ?, sha256 = ?, member_ids = ? where id = ?",
+                members.count(), written.rows(), written.sha256(), members.finish(), batch.id());
         LOG.info("Batch {}: wrote {} contacts ({} changes) to {}", batch.batchId(), written.rows(),
-                batch.changeCount(), written.file());
-        return new BuiltBatch(batch, written.file(), manifest, written.rows(), written.sha256());
+                members.count(), written.file());
+        return new BuiltBatch(batch, written.file(), manifest, members.count(), written.rows(), written.sha256());
     }
 
-    private AscendCsvWriter.Written write(AscendBatch batch) {
+    private AscendCsvWriter.Written write(AscendBatch batch, MemberIds.Encoder members) {
         List<String> fields = lookup.fields();
         try (AscendCsvWriter.CsvFile file = writer.create(stagingDir, batch.fileName(), fields)) {
             List<CollapsedChange> pending = new ArrayList<>(ContactFieldLookup.MAX_IDS_PER_QUERY);
-            collapser.collapse(batch.batchId(), change -> {
+            collapser.collapse(batch.highWaterId(), change -> {
                 pending.add(change);
                 if (pending.size() == ContactFieldLookup.MAX_IDS_PER_QUERY) {
                     writeEnriched(file, pending, fields);
                 }
-            });
+            }, members);
             writeEnriched(file, pending, fields);
             return file.finish();
         } catch (IOException e) {
@@ -95,7 +99,7 @@ public class BatchFileBuilder {
             return;
         }
         Map<String, List<String>> values = lookup.lookup(changes.stream().map(CollapsedChange::contactId).toList());
-        List<String> missing = java.util.Collections.nCopies(fields.size(), "");
+        List<String> missing = Collections.nCopies(fields.size(), "");
         for (CollapsedChange change : changes) {
             file.write(change, values.getOrDefault(change.contactId(), missing));
         }

@@ -124,7 +124,7 @@ class AscendSftpDeliveryIntegrationTest {
 
         deliverNow();
 
-        assertThat(ledger.count(ChangeState.BATCHED)).isEqualTo(1);
+        assertThat(ledger.count(ChangeState.READY)).isEqualTo(1);
         assertThat(ledger.count(ChangeState.DELIVERED)).isZero();
         assertThat(jdbc.queryForObject("select state from ascend_batch", String.class)).isEqualTo("PENDING");
         assertThat(jdbc.queryForObject("select attempts from ascend_batch", Integer.class)).isEqualTo(1);
@@ -160,7 +160,7 @@ class AscendSftpDeliveryIntegrationTest {
         String csvName = fileName(batch);
         byte[] firstUpload = Files.readAllBytes(SFTP.root().resolve("inbox").resolve(csvName));
         assertThat(uploadsSince(before)).startsWith(csvName, manifestName(csvName));
-        assertThat(ledger.count(ChangeState.BATCHED)).isEqualTo(2);
+        assertThat(ledger.count(ChangeState.READY)).isEqualTo(2);
         assertThat(jdbc.queryForObject("select state from ascend_batch", String.class)).isEqualTo("PENDING");
 
         crashBeforeMarking.set(false);

@@ -15,7 +15,8 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
-import edu.cu.ecomm.optout.ledger.ChangeState;
+import edu.cu.ecomm.optout.ledger.ChangeSource;
+import edu.cu.ecomm.optout.ledger.NewChange;
 
 class BatchClaimerTest {
 
@@ -24,29 +25,25 @@ class BatchClaimerTest {
     private final Instant t0 = Instant.parse("2026-11-26T16:00:00Z");
 
     @Test
-    void claimsEveryReadyChangeIntoOneNewBatch() {
-        long a = db.ready(contact(1), true, t0, 1);
-        long b = db.ready(contact(2), false, t0.plusSeconds(5), 1);
+    void aNewBatchTakesTheReadyChangesUpToTheLedgersHighWaterId() {
+        db.ready(contact(1), true, t0, 1);
+        long last = db.ready(contact(2), false, t0.plusSeconds(5), 1);
 
         AscendBatch batch = claimer.claim();
 
-        assertThat(batch.changeCount()).isEqualTo(2);
         assertThat(batch.resumed()).isFalse();
+        assertThat(batch.highWaterId()).isEqualTo(last);
+        assertThat(batch.attempts()).isEqualTo(1);
         assertThat(batch.fileName()).isEqualTo("optout-20261126-150000-" + batch.id() + ".csv");
-        assertThat(db.ledger.find(a).orElseThrow().state()).isEqualTo(ChangeState.BATCHED);
-        assertThat(db.ledger.find(b).orElseThrow().state()).isEqualTo(ChangeState.BATCHED);
-        assertThat(db.jdbc.queryForList("select batch_id from contact_change", String.class))
-                .containsOnly(batch.batchId());
+        assertThat(db.jdbc.queryForObject("select state from ascend_batch", String.class)).isEqualTo("PENDING");
     }
 
     @Test
-    void leavesChangesNotYetReadyAlone() {
-        db.ledger.record(new edu.cu.ecomm.optout.ledger.NewChange(contact(9), true, "UPDATE", t0, 1L, "tx", 1,
-                "event-received", null, null, null, edu.cu.ecomm.optout.ledger.ChangeSource.CDC));
-        db.ready(contact(1), true, t0, 1);
+    void changesThatAreNotReadyMakeNoBatch() {
+        db.ledger.record(new NewChange(contact(9), true, "UPDATE", t0, 1L, "tx", 1, "event-received", null, null,
+                null, ChangeSource.CDC));
 
-        assertThat(claimer.claim().changeCount()).isEqualTo(1);
-        assertThat(db.ledger.count(ChangeState.RECEIVED)).isEqualTo(1);
+        assertThat(claimer.claim()).isNull();
     }
 
     @Test
@@ -67,9 +64,9 @@ class BatchClaimerTest {
         assertThat(resumed.id()).isEqualTo(first.id());
         assertThat(resumed.resumed()).isTrue();
         assertThat(resumed.fileName()).isEqualTo(first.fileName());
-        assertThat(resumed.changeCount()).isEqualTo(1);
+        assertThat(resumed.highWaterId()).isEqualTo(first.highWaterId());
         assertThat(resumed.attempts()).isEqualTo(2);
-        assertThat(db.ledger.count(ChangeState.READY)).isEqualTo(1);
+        assertThat(db.jdbc.queryForObject("select count(*) from ascend_batch", Long.class)).isEqualTo(1);
     }
 
     @Test
@@ -79,14 +76,14 @@ class BatchClaimerTest {
         db.ready(contact(2), true, t0.plusSeconds(60), 1);
 
         assertThat(claimer.claim()).isNull();
-        assertThat(db.ledger.count(ChangeState.READY)).isEqualTo(1);
+        assertThat(db.jdbc.queryForObject("select count(*) from ascend_batch", Long.class)).isEqualTo(1);
 
         db.clock.advance(Duration.ofMinutes(31));
         assertThat(claimer.claim().id()).isEqualTo(delivering.id());
     }
 
     @Test
-    void concurrentClaimsPutEachChangeInExactlyOneBatch() throws Exception {
+    void runsThatFireAtOnceClaimOneBatchBetweenThem() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             for (int round = 0; round < 20; round++) {
@@ -110,12 +107,11 @@ class BatchClaimerTest {
                     }
                 }
                 assertThat(claimed).hasSize(1);
-                assertThat(claimed.get(0).changeCount()).isEqualTo(25);
                 db.jdbc.update("update ascend_batch set state = 'DELIVERED'");
+                db.jdbc.update("update contact_change set state = 'DELIVERED', batch_id = ? where state = 'READY'",
+                        claimed.get(0).batchId());
             }
-            assertThat(db.jdbc.queryForObject("select count(distinct batch_id) from contact_change", Long.class))
-                    .isEqualTo(20);
-            assertThat(db.ledger.count(ChangeState.BATCHED)).isEqualTo(500);
+            assertThat(db.jdbc.queryForObject("select count(*) from ascend_batch", Long.class)).isEqualTo(20);
         } finally {
             pool.shutdownNow();
         }

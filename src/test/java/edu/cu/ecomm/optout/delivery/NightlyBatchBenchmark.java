@@ -63,12 +63,18 @@ public final class NightlyBatchBenchmark {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
 
             long start = System.nanoTime();
+            // Setup only: load without the collapse index, then build it once (much faster than 1,000,000
+            // random index inserts); the measured runs see exactly the migrated schema.
+            new JdbcTemplate(dataSource).execute("drop index ix_contact_change_ready");
             insertReadyChanges(dataSource, rows, contacts);
+            new JdbcTemplate(dataSource).execute("create index ix_contact_change_ready on contact_change"
+                    + " (state, contact_id, commit_timestamp, sequence_number, id, opted_out, source)");
             System.out.printf("Inserted %,d READY changes in %.1f s%n", rows, seconds(start));
 
-            start = System.nanoTime();
-            long baselineRows = baseline(dataSource, dir.resolve("baseline.csv"));
-            double baselineSeconds = seconds(start);
+            // The baseline runs before and after the batch (the batch leaves the rows READY); the faster of
+            // the two counts, so JIT warm-up does not flatter the ratio.
+            Path baselineFile = dir.resolve("baseline.csv");
+            double baselineSeconds = timed(() -> baseline(dataSource, baselineFile));
 
             JdbcTemplate jdbc = new JdbcTemplate(dataSource);
             TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -84,13 +90,18 @@ public final class NightlyBatchBenchmark {
             BatchFileBuilder.BuiltBatch built = builder.build(batch);
             double batchSeconds = seconds(start);
 
-            double baselineRate = baselineRows / baselineSeconds;
-            double batchRate = batch.changeCount() / batchSeconds;
-            System.out.printf("Baseline  (JDBC streaming read -> CSV):          %,10d rows in %6.2f s = %,10.0f rows/s%n",
-                    baselineRows, baselineSeconds, baselineRate);
+            double secondBaselineSeconds = timed(() -> baseline(dataSource, baselineFile));
+            double baselineRate = rows / Math.min(baselineSeconds, secondBaselineSeconds);
+            double batchRate = built.changeCount() / batchSeconds;
+            System.out.printf("Baseline  (JDBC streaming read -> CSV):          %,10d rows in %6.2f s and %6.2f s"
+                    + " = %,10.0f rows/s (the faster run)%n", rows, baselineSeconds, secondBaselineSeconds,
+                    baselineRate);
             System.out.printf("Batch     (claim + collapse + enrich + write):   %,10d rows in %6.2f s = %,10.0f rows/s"
-                    + "  (claim %.2f s; %,d contacts in %s, sha256 %s)%n", batch.changeCount(), batchSeconds,
+                    + "  (claim %.2f s; %,d contacts in %s, sha256 %s)%n", built.changeCount(), batchSeconds,
                     batchRate, claimSeconds, built.rowCount(), built.csvName(), built.sha256().substring(0, 12));
+            Runtime runtime = Runtime.getRuntime();
+            System.out.printf("Heap in use after the run: %d MB of %d MB%n",
+                    (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024), runtime.maxMemory() / (1024 * 1024));
             System.out.printf("Ratio batch/baseline: %.2f (target >= 0.70)%n", batchRate / baselineRate);
         }
     }
@@ -167,6 +178,19 @@ public final class NightlyBatchBenchmark {
             records.add(record);
         }
         return records;
+    }
+
+    private interface Step {
+        long run() throws Exception;
+    }
+
+    private static double timed(Step step) throws Exception {
+        long start = System.nanoTime();
+        long rows = step.run();
+        if (rows <= 0) {
+            throw new IllegalStateException("The baseline read no rows");
+        }
+        return seconds(start);
     }
 
     private static double seconds(long startNanos) {
