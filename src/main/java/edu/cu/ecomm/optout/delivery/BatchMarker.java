@@ -74,7 +74,7 @@ public class BatchMarker {
             LOG.warn("CU Ascend delivery run failed before a batch was claimed: {}", String.valueOf(error));
             return;
         }
-        String reason = error == null ? "unknown" : error.getClass().getName() + ": " + error.getMessage();
+        String reason = describe(error);
         if (reason.length() > 4000) {
             reason = reason.substring(0, 3997) + "...";
         }
@@ -82,6 +82,22 @@ public class BatchMarker {
                 + " where id = ? and state = 'PENDING' and lease_owner = ?", reason, batch.id(), batch.leaseOwner());
         LOG.warn("Batch {} not delivered (attempt {}); it stays pending for the next run: {}",
                 batch.batchId(), batch.attempts(), reason);
+    }
+
+    /** The error and its causes, e.g. "cannot connect; caused by: HostKey has been changed", for an operator. */
+    static String describe(Throwable error) {
+        if (error == null) {
+            return "unknown";
+        }
+        StringBuilder text = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            if (!text.isEmpty()) {
+                text.append("; caused by ");
+            }
+            text.append(t.getClass().getName()).append(": ").append(t.getMessage());
+        }
+        return text.toString();
     }
 
     private long markChanges(List<Object[]> rows) {

@@ -148,6 +148,19 @@ class AscendSftpDeliveryIntegrationTest {
     }
 
     @Test
+    void aDropPresentingAnUnknownHostKeyGetsNothing() throws Exception {
+        int before = SFTP.completedUploads().size();
+        ReadyChanges.ready(ledger, contact(1), true, day);
+        SFTP.distrustHostKey();
+
+        deliverNow();
+
+        assertThat(uploadsSince(before)).isEmpty();
+        assertThat(ledger.count(ChangeState.DELIVERED)).isZero();
+        assertThat(jdbc.queryForObject("select last_error from ascend_batch", String.class)).containsIgnoringCase("HostKey");
+    }
+
+    @Test
     void aCrashBetweenUploadAndMarkingDeliversTheSameBatchAgainAndLosesNoChange() throws Exception {
         int before = SFTP.completedUploads().size();
         ReadyChanges.ready(ledger, contact(1), true, day);

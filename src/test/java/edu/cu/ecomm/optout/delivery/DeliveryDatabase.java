@@ -16,7 +16,11 @@ import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.NewChange;
 
-/** A fresh, migrated in-memory H2 database (PostgreSQL mode, as the service runs it) for bean tests. */
+/**
+ * A fresh, migrated database for bean tests: in-memory H2 in PostgreSQL mode, as the service runs it; or, when
+ * {@code OPTOUT_TEST_POSTGRES_URL} is set (e.g. {@code jdbc:postgresql://127.0.0.1:5432/optout?user=postgres}),
+ * a new schema in that PostgreSQL database, so the same tests check the same migrations and SQL there.
+ */
 final class DeliveryDatabase {
 
     static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
@@ -29,9 +33,18 @@ final class DeliveryDatabase {
     private final AtomicLong events = new AtomicLong();
 
     DeliveryDatabase() {
-        this.dataSource = new DriverManagerDataSource(
-                "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" + H2_OPTIONS, "sa", "");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        String postgres = System.getenv("OPTOUT_TEST_POSTGRES_URL");
+        if (postgres == null || postgres.isBlank()) {
+            this.dataSource = new DriverManagerDataSource(
+                    "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" + H2_OPTIONS, "sa", "");
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } else {
+            String schema = "delivery_" + UUID.randomUUID().toString().replace("-", "");
+            this.dataSource = new DriverManagerDataSource(postgres + (postgres.contains("?") ? "&" : "?")
+                    + "currentSchema=" + schema);
+            Flyway.configure().dataSource(dataSource).schemas(schema).locations("classpath:db/migration").load()
+                    .migrate();
+        }
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.ledger = new ChangeLedger(jdbc, clock);

@@ -78,6 +78,7 @@ public final class SftpEmulator implements AutoCloseable {
      */
     public synchronized SftpEmulator start() {
         if (server != null) {
+            writeKnownHosts();
             return this;
         }
         try {
@@ -95,9 +96,17 @@ public final class SftpEmulator implements AutoCloseable {
             server.setFileSystemFactory(new VirtualFileSystemFactory(root));
             server.start();
             port = server.getPort();
+            writeKnownHosts();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeKnownHosts() {
+        try {
             Files.writeString(knownHostsFile, "[127.0.0.1]:" + port + " " + PublicKeyEntry.toString(hostKey.getPublic())
                     + "\n", StandardCharsets.US_ASCII);
-            return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -145,10 +154,29 @@ public final class SftpEmulator implements AutoCloseable {
         return List.copyOf(completedUploads);
     }
 
-    /** A Camel SFTP endpoint URI for {@code folder} below the user's home, with key auth and strict host keys. */
+    /**
+     * A Camel SFTP endpoint URI for {@code folder} below the user's home, with key auth and strict host keys;
+     * it disconnects after each upload, so every delivery checks the host key afresh.
+     */
     public String endpointUri(String folder) {
         return "sftp://" + user + "@127.0.0.1:" + port + "/" + folder + "?privateKeyFile=" + privateKeyFile
-                + "&knownHostsFile=" + knownHostsFile + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false";
+                + "&knownHostsFile=" + knownHostsFile + "&strictHostKeyChecking=yes&useUserKnownHostsFile=false"
+                + "&disconnect=true";
+    }
+
+    /**
+     * Makes the client's known_hosts name another key for this server, as if the server had been replaced
+     * (or a man in the middle answered); {@link #start()} writes the right one again.
+     */
+    public void distrustHostKey() {
+        try {
+            Files.writeString(knownHostsFile, "[127.0.0.1]:" + port + " "
+                    + PublicKeyEntry.toString(ecKeyPair().getPublic()) + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static KeyPair ecKeyPair() throws GeneralSecurityException {
