@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.quartz.CronTrigger;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.Scheduler;
@@ -84,6 +85,16 @@ class AscendScheduleIntegrationTest {
     }
 
     @Test
+    void aChangedTimeZoneReschedulesTheStoredTrigger() throws Exception {
+        start("0 0 1 * * ?").close();
+
+        ConfigurableApplicationContext restarted = start("0 0 1 * * ?", "--optout.ascend.time-zone=Europe/Paris");
+
+        CronTrigger trigger = (CronTrigger) restarted.getBean(Scheduler.class).getTrigger(AscendTriggerTimeZone.NIGHTLY);
+        assertThat(trigger.getTimeZone().getID()).isEqualTo("Europe/Paris");
+    }
+
+    @Test
     void twoInstancesOnOneDatabaseFireEachTriggerOnce() {
         start("0/2 * * * * ?");
         start("0/2 * * * * ?");
@@ -97,15 +108,17 @@ class AscendScheduleIntegrationTest {
                 .as("instances that fired").isBetween(1L, 2L);
     }
 
-    private ConfigurableApplicationContext start(String cron) {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(OptOutSyncApplication.class,
-                Contacts.class).run(
+    private ConfigurableApplicationContext start(String cron, String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "--spring.datasource.url=" + database,
                 "--camel.main.routes-include-pattern=file:routes/ascend-nightly.camel.yaml",
                 "--optout.ascend.cron=" + cron,
                 "--optout.ascend.endpoint=file:" + work.resolve("outbox"),
                 "--optout.ascend.staging-dir=" + work.resolve("staging"),
-                "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=1000");
+                "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=1000"));
+        args.addAll(List.of(more));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(OptOutSyncApplication.class,
+                Contacts.class).run(args.toArray(String[]::new));
         instances.add(context);
         Scheduler scheduler = context.getBean(Scheduler.class);
         try {
