@@ -1,0 +1,58 @@
+package edu.cu.ecomm.optout.intake;
+
+import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.Service;
+import org.apache.camel.component.salesforce.PubSubApiConsumer;
+import org.apache.camel.spi.LifecycleStrategy;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wiring the intake route needs before Camel starts it. */
+@Configuration(proxyBeanMethods = false)
+class IntakeConfiguration {
+
+    /**
+     * Registers {@code {{checkpoint:…}}} before the routes are built. A {@code PropertiesFunction} declared as a
+     * plain bean is not picked up, hence this hook.
+     */
+    @Bean
+    CamelContextConfiguration resumeFromStoredCheckpoint(ReplayCheckpoints checkpoints,
+                                                         @Value("${optout.intake.topic}") String topic) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camelContext) {
+                camelContext.getPropertiesComponent()
+                        .addPropertiesFunction(new CheckpointPropertiesFunction(checkpoints, topic));
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camelContext) {
+                // nothing to do once started
+            }
+        };
+    }
+
+    /**
+     * Local emulator only: camel-salesforce offers plaintext gRPC solely through
+     * {@link PubSubApiConsumer#setUsePlainTextConnection}, so it is switched on as each consumer is added.
+     * Off unless {@code optout.salesforce.pub-sub-plaintext=true}; production always uses TLS.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "optout.salesforce.pub-sub-plaintext", havingValue = "true")
+    LifecycleStrategy plaintextPubSubForLocalEmulator() {
+        return new LifecycleStrategySupport() {
+            @Override
+            public void onServiceAdd(CamelContext context, Service service, Route route) {
+                if (service instanceof PubSubApiConsumer consumer) {
+                    consumer.setUsePlainTextConnection(true);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,75 @@
+package edu.cu.ecomm.optout.intake;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.AppenderBase;
+import edu.cu.ecomm.optout.ledger.DeadLetters;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes visible the one loss intake cannot prevent: camel-salesforce decodes each event's Avro payload itself
+ * and, when it cannot, logs the error and skips the event — the route never sees it, and the payload is gone.
+ * Its only trace is that log line, so this watches for it and turns each one into a dead letter (reason and
+ * time; no payload exists) for the operator, whose remedy is a catch-up from that time.
+ */
+@Component
+class SkippedEventWatch extends AppenderBase<ILoggingEvent> implements SmartInitializingSingleton, DisposableBean {
+
+    /** camel-salesforce 4.17 logs {@code LOG.error(e.toString(), e)} here for an event it could not process. */
+    static final String CLIENT_LOGGER =
+            "org.apache.camel.component.salesforce.internal.client.PubSubApiClient$FetchResponseObserver";
+
+    private final DeadLetters deadLetters;
+    private final MeterRegistry meters;
+
+    SkippedEventWatch(DeadLetters deadLetters, MeterRegistry meters) {
+        this.deadLetters = deadLetters;
+        this.meters = meters;
+        setName("optout-skipped-event-watch");
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        if (LoggerFactory.getLogger(CLIENT_LOGGER) instanceof Logger logger) {
+            setContext(logger.getLoggerContext());
+            start();
+            logger.addAppender(this);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (LoggerFactory.getLogger(CLIENT_LOGGER) instanceof Logger logger) {
+            logger.detachAppender(this);
+        }
+        stop();
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        IThrowableProxy thrown = event.getThrowableProxy();
+        // The stream's own errors (disconnects, auth) are logged with other messages and recover by themselves.
+        if (event.getLevel() != Level.ERROR || thrown == null || !isSkippedEventMessage(event, thrown)) {
+            return;
+        }
+        try {
+            deadLetters.record(ContactChangeRecorder.ROUTE_ID, "event skipped by camel-salesforce, which could not"
+                    + " decode it: " + event.getFormattedMessage()
+                    + " (payload not available; run a catch-up from this time)", null, null, null, null);
+            meters.counter("optout.intake.events", "outcome", "skipped").increment();
+        } catch (RuntimeException e) {
+            addError("could not record a skipped event", e);
+        }
+    }
+
+    private static boolean isSkippedEventMessage(ILoggingEvent event, IThrowableProxy thrown) {
+        String message = event.getFormattedMessage();
+        return message != null && message.startsWith(thrown.getClassName());
+    }
+}

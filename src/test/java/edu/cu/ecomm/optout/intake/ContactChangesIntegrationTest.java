@@ -1,0 +1,226 @@
+package edu.cu.ecomm.optout.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import edu.cu.ecomm.optout.emulator.salesforce.ContactChangeCommit;
+import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
+import edu.cu.ecomm.optout.ledger.ChangeLedger;
+import edu.cu.ecomm.optout.ledger.ChangeSource;
+import edu.cu.ecomm.optout.ledger.ChangeState;
+import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.ledger.DeadLetters;
+import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
+import edu.cu.ecomm.optout.ledger.Direction;
+import edu.cu.ecomm.optout.support.SalesforceRestClient;
+import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Intake end to end: contacts changed through the emulated org's REST API become Change Data Capture events
+ * on the Pub/Sub API, which the real camel-salesforce consumer and the routes in {@code routes/} record.
+ */
+class ContactChangesIntegrationTest extends ServiceIntegrationTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Autowired
+    SalesforceEmulator salesforce;
+    @Autowired
+    ChangeLedger ledger;
+    @Autowired
+    DeadLetters deadLetters;
+
+    private SalesforceRestClient specialist;
+
+    @BeforeEach
+    void subscribed() {
+        specialist = new SalesforceRestClient(salesforce.loginUrl());
+        // The subscription starts at LATEST: changes made before it is open would not be seen.
+        await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 1);
+    }
+
+    @Test
+    void singleOptOutIsRecordedAndMadeReady() {
+        String contact = newContact(false);
+        specialist.setOptOut(contact, true);
+
+        ContactChange change = awaitChanges(contact, 1).get(0);
+        assertThat(change.direction()).isEqualTo(Direction.OPT_OUT);
+        assertThat(change.optedOut()).isTrue();
+        assertThat(change.changeType()).isEqualTo("UPDATE");
+        assertThat(change.source()).isEqualTo(ChangeSource.CDC);
+        assertThat(change.changeOrigin()).startsWith("com/salesforce/api/rest/");
+        await().atMost(PATIENCE).until(() -> ledger.find(change.id()).orElseThrow().state() == ChangeState.READY);
+    }
+
+    @Test
+    void singleOptInIsRecordedAndMadeReady() {
+        String contact = newContact(false);
+        specialist.setOptOut(contact, true);
+        awaitChanges(contact, 1);
+        specialist.setOptOut(contact, false);
+
+        ContactChange optIn = awaitChanges(contact, 2).get(1);
+        assertThat(optIn.direction()).isEqualTo(Direction.OPT_IN);
+        assertThat(optIn.optedOut()).isFalse();
+        await().atMost(PATIENCE).until(() -> ledger.find(optIn.id()).orElseThrow().state() == ChangeState.READY);
+    }
+
+    @Test
+    void compositeUpdateOfFiftyContactsRecordsFiftyChanges() {
+        List<String> contacts = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            contacts.add(newContact(false));
+        }
+        long eventsBefore = salesforce.pubSub().publishedCount();
+
+        specialist.updateAll(contacts, Map.of("HasOptedOutOfEmail", true), null);
+
+        await().atMost(PATIENCE).until(() -> contacts.stream().allMatch(id -> ledger.forContact(id).size() == 1));
+        assertThat(salesforce.pubSub().publishedCount() - eventsBefore).as("one event for the transaction").isEqualTo(1);
+        List<ContactChange> changes = contacts.stream().map(id -> ledger.forContact(id).get(0)).toList();
+        assertThat(changes).allSatisfy(change -> assertThat(change.direction()).isEqualTo(Direction.OPT_OUT));
+        assertThat(changes).extracting(ContactChange::transactionKey).containsOnly(changes.get(0).transactionKey());
+    }
+
+    @Test
+    void changeOfAnotherFieldIsIgnored() {
+        String retitled = newContact(false);
+        String marker = newContact(false);
+        specialist.update(retitled, Map.of("Title", "Associate Dean"));
+        specialist.setOptOut(marker, true);
+
+        // Events arrive in commit order: once the later opt-out is in, the title change has been seen.
+        awaitChanges(marker, 1);
+        assertThat(ledger.forContact(retitled)).isEmpty();
+    }
+
+    @Test
+    void createOfAnOptedOutContactRecordsAnOptOut() {
+        String contact = newContact(true);
+
+        ContactChange change = awaitChanges(contact, 1).get(0);
+        assertThat(change.changeType()).isEqualTo("CREATE");
+        assertThat(change.direction()).isEqualTo(Direction.OPT_OUT);
+    }
+
+    @Test
+    void createOfAContactWhoIsNotOptedOutRecordsNothing() {
+        String quiet = newContact(false);
+        String marker = newContact(true);
+
+        awaitChanges(marker, 1);
+        assertThat(ledger.forContact(quiet)).isEmpty();
+    }
+
+    @Test
+    void recordIdThatIsNotAContactGoesToTheDeadLettersAndTheRestAreRecorded() {
+        String contact = newContact(false);
+        String accountId = "001A0000006Vm9rIAC";
+        salesforce.pubSub().inject(optOutCommit(List.of(contact, accountId)));
+
+        awaitChanges(contact, 1);
+        DeadLetter letter = awaitDeadLetter(accountId);
+        assertThat(letter.reason()).contains("key prefix 001");
+        assertThat(letter.payload()).contains(accountId);
+        assertThat(letter.replayId()).isNotBlank();
+    }
+
+    @Test
+    void payloadTheServiceCannotReadGoesToTheDeadLettersAndIntakeGoesOn() throws IOException {
+        String unreadable = newContact(false);
+        salesforce.pubSub().injectRaw(eventWithBitmap(unreadable, "0xnothex"));
+        String next = newContact(false);
+        specialist.setOptOut(next, true);
+
+        awaitChanges(next, 1);
+        DeadLetter letter = awaitDeadLetter(null, "undecodable event");
+        assertThat(letter.reason()).contains("not hexadecimal");
+        assertThat(letter.payload()).contains(unreadable).contains("0xnothex");
+        assertThat(ledger.forContact(unreadable)).isEmpty();
+    }
+
+    @Test
+    void payloadCamelSalesforceCannotDecodeIsReportedAndIntakeGoesOn() {
+        salesforce.pubSub().injectRaw(new byte[] {(byte) 0xff, 0x01, 0x02});
+        String next = newContact(false);
+        specialist.setOptOut(next, true);
+
+        awaitChanges(next, 1);
+        assertThat(awaitDeadLetter(null, "skipped by camel-salesforce").reason()).contains("run a catch-up");
+    }
+
+    private String newContact(boolean optedOut) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        return specialist.create(Map.of("FirstName", "Test", "LastName", "Contact " + suffix,
+                "Email", "test." + suffix + "@example.edu", "HasOptedOutOfEmail", optedOut));
+    }
+
+    private List<ContactChange> awaitChanges(String contact, int count) {
+        await().atMost(PATIENCE).until(() -> ledger.forContact(contact).size() >= count);
+        return ledger.forContact(contact);
+    }
+
+    private DeadLetter awaitDeadLetter(String contactId) {
+        return awaitDeadLetter(contactId, "");
+    }
+
+    private DeadLetter awaitDeadLetter(String contactId, String reason) {
+        return await().atMost(PATIENCE).until(() -> deadLetters.open().stream()
+                        .filter(d -> contactId == null || contactId.equals(d.contactId()))
+                        .filter(d -> d.reason().contains(reason)).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+    }
+
+    private static ContactChangeCommit optOutCommit(List<String> recordIds) {
+        return new ContactChangeCommit("UPDATE", recordIds, Map.of("HasOptedOutOfEmail", true),
+                Set.of("HasOptedOutOfEmail"), Set.of(), "com/salesforce/api/rest/64.0", UUID.randomUUID().toString(),
+                1, Instant.now(), System.nanoTime(), "005A0000001abcdEAA");
+    }
+
+    /** A well-formed Avro event (so camel-salesforce decodes it) whose changedFields bitmap is nonsense. */
+    private byte[] eventWithBitmap(String contact, String bitmap) throws IOException {
+        Schema schema = salesforce.pubSub().eventSchema();
+        Schema headerSchema = schema.getField("ChangeEventHeader").schema();
+        GenericRecord header = new GenericData.Record(headerSchema);
+        header.put("entityName", "Contact");
+        header.put("recordIds", List.of(contact));
+        header.put("changeType", new GenericData.EnumSymbol(headerSchema.getField("changeType").schema(), "UPDATE"));
+        header.put("changeOrigin", "com/salesforce/api/rest/64.0");
+        header.put("transactionKey", UUID.randomUUID().toString());
+        header.put("sequenceNumber", 1);
+        header.put("commitTimestamp", Instant.now().toEpochMilli());
+        header.put("commitNumber", 1L);
+        header.put("commitUser", "005A0000001abcdEAA");
+        header.put("nulledFields", List.of());
+        header.put("diffFields", List.of());
+        header.put("changedFields", List.of(bitmap));
+        GenericRecord event = new GenericData.Record(schema);
+        event.put("ChangeEventHeader", header);
+        event.put("HasOptedOutOfEmail", true);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(event, encoder);
+        encoder.flush();
+        return bytes.toByteArray();
+    }
+}
