@@ -64,6 +64,8 @@ class OperationsIntegrationTest extends ServiceIntegrationTest {
         registry.add("spring.jmx.enabled", () -> "true");
         registry.add("optout.resubscribe.endpoint", () -> "file:" + WORK.resolve("sheets").toAbsolutePath());
         registry.add("optout.tickets.endpoint", () -> "file:" + WORK.resolve("tickets").toAbsolutePath());
+        registry.add("optout.ascend.endpoint", () -> "file:" + WORK.resolve("ascend").toAbsolutePath());
+        registry.add("optout.ascend.staging-dir", () -> WORK.resolve("staging").toAbsolutePath().toString());
     }
 
     @Autowired
@@ -110,7 +112,7 @@ class OperationsIntegrationTest extends ServiceIntegrationTest {
         long deadLetters = (Long) intake("DeadLetters", "Open");
 
         long ready = change("READY", now.minus(Duration.ofHours(3)));
-        change("READY", now.minus(Duration.ofHours(1)));
+        long ready2 = change("READY", now.minus(Duration.ofHours(1)));
         change("HELD", now.minus(Duration.ofHours(5)));
         change("DELIVERED", now.minus(Duration.ofHours(30)));
         request(false, null);
@@ -136,6 +138,7 @@ class OperationsIntegrationTest extends ServiceIntegrationTest {
         assertThat(intake("Intake", "Connected")).isEqualTo(true);
         assertThat(intake("Audit", "Discrepancies")).isEqualTo(0L);
         markDelivered(ready);
+        markDelivered(ready2);
     }
 
     @Test
@@ -156,6 +159,30 @@ class OperationsIntegrationTest extends ServiceIntegrationTest {
         await().atMost(PATIENCE).until(() -> contacts.stream().allMatch(id -> ledger.forContact(id).size() == 1));
         await().atMost(PATIENCE).until(() -> health.healthForPath("salesforceSubscription").getStatus() == Status.UP);
         assertThat(contacts).allSatisfy(id -> assertThat(ledger.forContact(id)).hasSize(1));
+    }
+
+    @Test
+    void deliverNowSendsTheReadyChangesAndTheLastBatchShowsIt() throws Exception {
+        String contact = newContacts(1).get(0);
+        new SalesforceRestClient(salesforce.loginUrl()).setOptOut(contact, true);
+        await().atMost(PATIENCE).until(() -> ledger.forContact(contact).size() == 1
+                && ledger.forContact(contact).get(0).state() == edu.cu.ecomm.optout.ledger.ChangeState.READY);
+
+        Object answer = platform.invoke(name("Delivery"), "deliverNow", null, null);
+
+        assertThat(answer).asString().contains("batch(es) delivered");
+        assertThat(ledger.forContact(contact).get(0).state()).isEqualTo(edu.cu.ecomm.optout.ledger.ChangeState.DELIVERED);
+        long batch = (Long) intake("Delivery", "LastBatchId");
+        assertThat(batch).isPositive();
+        assertThat((Long) intake("Delivery", "LastBatchRows")).isPositive();
+        assertThat(Instant.parse((String) intake("Delivery", "LastBatchDeliveredAt")))
+                .isBetween(Instant.now().minusSeconds(60), Instant.now());
+        assertThat(jdbc.queryForObject("select row_count from ascend_batch where id = ?", Integer.class, batch))
+                .isEqualTo(((Long) intake("Delivery", "LastBatchRows")).intValue());
+        try (Stream<Path> files = Files.list(WORK.resolve("ascend"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .contains((String) intake("Delivery", "LastBatchFile"));
+        }
     }
 
     @Test
