@@ -31,6 +31,7 @@ import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.support.SalesforceRestClient;
 import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,8 @@ class OperationsIntegrationTest extends ServiceIntegrationTest {
     ChangeLedger ledger;
     @Autowired
     HealthEndpoint health;
+    @Autowired
+    MeterRegistry meters;
     @Value("${local.server.port}")
     int httpPort;
 
@@ -171,6 +174,9 @@ class OperationsIntegrationTest extends ServiceIntegrationTest {
         Object answer = platform.invoke(name("Delivery"), "deliverNow", null, null);
 
         assertThat(answer).asString().contains("batch(es) delivered");
+        assertThat(meters.get("optout.delivery.batches").functionCounter().count()).isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("optout.delivery.rows").functionCounter().count()).isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("optout.intake.changes.recorded").counter().count()).isGreaterThanOrEqualTo(1);
         assertThat(ledger.forContact(contact).get(0).state()).isEqualTo(edu.cu.ecomm.optout.ledger.ChangeState.DELIVERED);
         long batch = (Long) intake("Delivery", "LastBatchId");
         assertThat(batch).isPositive();
@@ -196,6 +202,20 @@ class OperationsIntegrationTest extends ServiceIntegrationTest {
             markDelivered(overdue);
         }
         assertThat(health.healthForPath("ascendDelivery").getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void healthGoesDownWhileSalesforceRefusesTheSubscription() throws Exception {
+        await().atMost(PATIENCE).until(() -> health.healthForPath("salesforceSubscription").getStatus() == Status.UP);
+        salesforce.pubSub().setAvailable(false);
+        try {
+            await().atMost(PATIENCE).until(() -> health.healthForPath("salesforceSubscription").getStatus() == Status.DOWN);
+            assertThat(intake("Intake", "Connected")).isEqualTo(false);
+        } finally {
+            salesforce.pubSub().setAvailable(true);
+        }
+        await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 1
+                && health.healthForPath("salesforceSubscription").getStatus() == Status.UP);
     }
 
     @Test
