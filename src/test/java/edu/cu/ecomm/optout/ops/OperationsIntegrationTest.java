@@ -219,6 +219,22 @@ class OperationsIntegrationTest extends ServiceIntegrationTest {
     }
 
     @Test
+    void healthGoesDownWhenTheNewestEventWasRecordedTooLongAfterItsCommit() throws Exception {
+        String contact = newContacts(1).get(0);
+        new SalesforceRestClient(salesforce.loginUrl()).setOptOut(contact, true);
+        await().atMost(PATIENCE).until(() -> ledger.forContact(contact).size() == 1);
+        Instant recorded = Instant.now();
+        checkpoint(recorded.minus(Duration.ofMinutes(20)), recorded);
+        try {
+            assertThat(health.healthForPath("salesforceSubscription").getStatus()).isEqualTo(Status.DOWN);
+            assertThat(intake("Intake", "IntakeLagSeconds")).isEqualTo(1200L);
+        } finally {
+            checkpoint(recorded, recorded);
+        }
+        assertThat(health.healthForPath("salesforceSubscription").getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
     void onlyHealthIsServedOverHttp() throws Exception {
         HttpResponse<String> healthResponse = get("/actuator/health");
         assertThat(healthResponse.statusCode()).isIn(200, 503);
