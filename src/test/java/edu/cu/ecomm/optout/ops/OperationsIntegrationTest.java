@@ -291,6 +291,66 @@ class OperationsIntegrationTest extends ServiceIntegrationTest {
     }
 
     @Test
+    void everyOperationWorksThroughThePlatformMBeanServer() throws Exception {
+        everyOperationWorksThrough(platform);
+    }
+
+    @Test
+    void everyOperationWorksThroughTheRemoteConnectorWithCredentials() throws Exception {
+        try (JMXConnector operator = JmxUsers.connect(JMX_PORT, "operator", USERS.operatorPassword, Map.of())) {
+            everyOperationWorksThrough(operator.getMBeanServerConnection());
+        }
+    }
+
+    /** Each operation of each MBean once, with its effect checked in the database or the emulator. */
+    private void everyOperationWorksThrough(MBeanServerConnection server) throws Exception {
+        String[] longType = {"long"};
+        String[] longAndText = {"long", String.class.getName()};
+        String[] text = {String.class.getName()};
+
+        long toEscalate = request(false, null).id;
+        assertThat(server.invoke(name("Resubscribe"), "escalate", new Object[] {toEscalate}, longType)).isEqualTo(true);
+        assertThat(jdbc.queryForObject("select ticket_sent_at is not null from resubscribe_request where id = ?",
+                Boolean.class, toEscalate)).isTrue();
+        long toClose = request(false, null).id;
+        assertThat(server.invoke(name("Resubscribe"), "close", new Object[] {toClose, "handled by phone"}, longAndText))
+                .isEqualTo(true);
+        assertThat(jdbc.queryForObject("select closed_at is not null from resubscribe_request where id = ?",
+                Boolean.class, toClose)).isTrue();
+        assertThat(server.invoke(name("Resubscribe"), "exportSheetNow", null, null)).asString()
+                .startsWith("Sheet exported");
+
+        long letter = deadLetter("OPEN");
+        assertThat((String[]) server.invoke(name("DeadLetters"), "listOpen", null, null))
+                .anyMatch(line -> line.startsWith(letter + " | "));
+        assertThat(server.invoke(name("DeadLetters"), "replay", new Object[] {letter}, longType)).asString()
+                .contains(String.valueOf(letter));
+        assertThat(server.invoke(name("DeadLetters"), "discard", new Object[] {letter, "checked"}, longAndText))
+                .asString().contains("discarded");
+        assertThat(jdbc.queryForObject("select state from dead_letter where id = ?", String.class, letter))
+                .isEqualTo("DISCARDED");
+
+        SalesforceRestClient specialist = new SalesforceRestClient(salesforce.loginUrl());
+        List<String> contacts = newContacts(2);
+        specialist.setOptOut(contacts.get(0), true);
+        await().atMost(PATIENCE).until(() -> ledger.forContact(contacts.get(0)).size() == 1
+                && ledger.forContact(contacts.get(0)).get(0).state() == edu.cu.ecomm.optout.ledger.ChangeState.READY);
+        assertThat(server.invoke(name("Delivery"), "deliverNow", null, null)).asString().contains("batch(es) delivered");
+        assertThat(ledger.forContact(contacts.get(0)).get(0).state())
+                .isEqualTo(edu.cu.ecomm.optout.ledger.ChangeState.DELIVERED);
+
+        assertThat(server.invoke(name("Intake"), "pause", null, null)).isEqualTo("Intake paused");
+        await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 0);
+        specialist.setOptOut(contacts.get(1), true);
+        assertThat(server.invoke(name("Intake"), "resume", null, null))
+                .isEqualTo("Intake resumed from the stored checkpoint");
+        await().atMost(PATIENCE).until(() -> ledger.forContact(contacts.get(1)).size() == 1);
+
+        assertThat(server.invoke(name("Intake"), "catchUpFrom", new Object[] {Instant.now().minusSeconds(600).toString()},
+                text)).isInstanceOf(String.class);
+    }
+
+    @Test
     void sheetIsExportedNowThroughThePlatformMBeanServer() throws Exception {
         request(false, null);
         Object answer = platform.invoke(name("Resubscribe"), "exportSheetNow", null, null);
