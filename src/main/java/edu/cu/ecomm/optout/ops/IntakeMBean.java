@@ -2,7 +2,6 @@ package edu.cu.ecomm.optout.ops;
 
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ReplayCheckpoints.Checkpoint;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
 import org.springframework.jmx.export.annotation.ManagedOperation;
 import org.springframework.jmx.export.annotation.ManagedOperationParameter;
@@ -17,9 +16,9 @@ public class IntakeMBean {
 
     private final IntakeControl intake;
     private final LedgerFigures figures;
-    private final ObjectProvider<CatchUpRequests> catchUps;
+    private final CatchUpRequests catchUps;
 
-    public IntakeMBean(IntakeControl intake, LedgerFigures figures, ObjectProvider<CatchUpRequests> catchUps) {
+    public IntakeMBean(IntakeControl intake, LedgerFigures figures, CatchUpRequests catchUps) {
         this.intake = intake;
         this.figures = figures;
         this.catchUps = catchUps;
@@ -88,10 +87,6 @@ public class IntakeMBean {
     @ManagedOperationParameter(name = "from", description = "ISO-8601 instant, e.g. 2025-11-27T06:00:00Z")
     public String catchUpFrom(String from) {
         java.time.Instant since = Jmx.parseTime(from);
-        CatchUpRequests requests = catchUps.getIfAvailable();
-        if (requests == null) {
-            return "No catch-up service in this build";
-        }
-        return requests.catchUpFrom(since, "requested over JMX");
+        return catchUps.catchUpFrom(since, "requested over JMX");
     }
 }

@@ -346,8 +346,11 @@ class OperationsIntegrationTest extends ServiceIntegrationTest {
                 .isEqualTo("Intake resumed from the stored checkpoint");
         await().atMost(PATIENCE).until(() -> ledger.forContact(contacts.get(1)).size() == 1);
 
+        // Until the catch-up route (issue 5) is in routes/, the operation says so; with it, it reports the catch-up.
         assertThat(server.invoke(name("Intake"), "catchUpFrom", new Object[] {Instant.now().minusSeconds(600).toString()},
-                text)).isInstanceOf(String.class);
+                text)).asString().satisfiesAnyOf(
+                        answer -> assertThat(answer).startsWith("No catch-up route"),
+                        answer -> assertThat(answer).startsWith("Catch-up from"));
     }
 
     @Test
