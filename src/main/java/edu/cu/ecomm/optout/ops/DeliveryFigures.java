@@ -1,5 +1,8 @@
 package edu.cu.ecomm.optout.ops;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Optional;
 
 import edu.cu.ecomm.optout.ledger.SqlTime;
@@ -12,7 +15,7 @@ public class DeliveryFigures {
 
     /** A batch as the operator sees it. */
     public record Batch(long id, String fileName, String state, Integer rows, Integer changes, int attempts,
-                        java.time.Instant createdAt, java.time.Instant deliveredAt, String lastError) {
+                        Instant createdAt, Instant deliveredAt, String lastError) {
     }
 
     private final JdbcTemplate jdbc;
@@ -42,7 +45,7 @@ public class DeliveryFigures {
                 Long.class);
     }
 
-    private static Batch batch(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static Batch batch(ResultSet rs) throws SQLException {
         return new Batch(rs.getLong("id"), rs.getString("file_name"), rs.getString("state"),
                 (Integer) rs.getObject("row_count", Integer.class), (Integer) rs.getObject("change_count", Integer.class),
                 rs.getInt("attempts"), SqlTime.instant(rs, "created_at"), SqlTime.instant(rs, "delivered_at"),

@@ -1,5 +1,7 @@
 package edu.cu.ecomm.optout.ops;
 
+import java.time.Instant;
+
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ReplayCheckpoints.Checkpoint;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
@@ -86,7 +88,7 @@ public class IntakeMBean {
     @ManagedOperation(description = "Re-read from Salesforce every contact changed since a time and record what is missing")
     @ManagedOperationParameter(name = "from", description = "ISO-8601 instant, e.g. 2025-11-27T06:00:00Z")
     public String catchUpFrom(String from) {
-        java.time.Instant since = Jmx.parseTime(from);
+        Instant since = Jmx.parseTime(from);
         return catchUps.catchUpFrom(since, "requested over JMX");
     }
 }
