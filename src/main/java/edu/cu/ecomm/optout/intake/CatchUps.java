@@ -42,7 +42,7 @@ public class CatchUps {
     public record Report(Instant from, String reason, long compared, long recorded) {
     }
 
-    private record Request(long id, String kind, Instant from, String reason) {
+    private record Request(long id, String kind, Instant from, String reason, Instant requestedAt) {
     }
 
     private final JdbcTemplate jdbc;
@@ -97,14 +97,14 @@ public class CatchUps {
      * @return changes recorded
      */
     public long runPending() {
-        List<Request> pending = jdbc.query("select id, kind, from_time, reason from catch_up_request"
+        List<Request> pending = jdbc.query("select id, kind, from_time, reason, requested_at from catch_up_request"
                         + " where state = 'PENDING' order by id",
                 (rs, row) -> new Request(rs.getLong("id"), rs.getString("kind"), SqlTime.instant(rs, "from_time"),
-                        rs.getString("reason")));
+                        rs.getString("reason"), SqlTime.instant(rs, "requested_at")));
         long recorded = 0;
         for (Request request : pending.stream().filter(r -> SNAPSHOT.equals(r.kind())).toList()) {
             try {
-                InitialSnapshot.Report report = snapshot.run();
+                InitialSnapshot.Report report = snapshot.run(request.requestedAt());
                 done(List.of(request), report.contacts(), report.recorded());
                 recorded += report.recorded();
             } catch (RuntimeException e) {

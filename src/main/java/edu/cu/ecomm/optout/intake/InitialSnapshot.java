@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,10 @@ import org.springframework.stereotype.Component;
  * contacts) and stored as the last known values ({@code contact_state}), so later catch-ups and gap re-reads
  * have something to compare with. Not sent to CU Ascend unless {@code optout.initial-snapshot.deliver=true}
  * (then each contact also gets a ledger change, source CATCHUP, change type SNAPSHOT).
+ *
+ * <p>Only contacts unchanged since the first start ({@code asOf}, when intake first subscribed) are seeded: a
+ * later change is either recorded by intake or, if its event was lost, found by a catch-up, which must not find
+ * it already "known".
  *
  * <p>The job's CSV results are read a page ({@code optout.initial-snapshot.page-size} rows) at a time, line by
  * line, and stored in chunks: memory stays bounded whatever the org's size.
@@ -70,7 +75,7 @@ public class InitialSnapshot {
         this.timeout = timeout;
     }
 
-    public Report run() {
+    public Report run(Instant asOf) {
         QueryJob job = new QueryJob();
         job.setOperation(OperationEnum.QUERY);
         job.setQuery(SOQL);
@@ -93,7 +98,7 @@ public class InitialSnapshot {
             if (answer.getException() != null) {
                 throw new IllegalStateException("Bulk API results of job " + jobId + " failed", answer.getException());
             }
-            long[] counts = store(answer.getMessage().getBody(InputStream.class));
+            long[] counts = store(answer.getMessage().getBody(InputStream.class), asOf);
             contacts += counts[0];
             recorded += counts[1];
             locator = answer.getMessage().getHeader("Sforce-Locator", String.class);
@@ -127,7 +132,7 @@ public class InitialSnapshot {
     }
 
     /** Reads one page of CSV results line by line; returns {contacts, changes recorded}. */
-    private long[] store(InputStream csv) {
+    private long[] store(InputStream csv, Instant asOf) {
         long[] counts = new long[2];
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(csv, StandardCharsets.UTF_8))) {
             String headerLine = reader.readLine();
@@ -148,9 +153,13 @@ public class InitialSnapshot {
                     continue;
                 }
                 List<String> fields = BulkCsv.fields(line);
+                Instant changed = SalesforceContacts.parseDateTime(fields.get(modstamp));
+                if (!changed.isBefore(asOf)) {
+                    continue;
+                }
                 chunk.add(new ContactValue(SalesforceIds.toContactId18(fields.get(id)).orElseThrow(
                         () -> new IllegalStateException("not a Contact id in Bulk API results: " + fields.get(id))),
-                        Boolean.parseBoolean(fields.get(optOut)), SalesforceContacts.parseDateTime(fields.get(modstamp))));
+                        Boolean.parseBoolean(fields.get(optOut)), changed));
                 if (chunk.size() == CHUNK) {
                     counts[1] += storeChunk(chunk);
                     counts[0] += chunk.size();

@@ -223,6 +223,11 @@ public final class PubSubEmulator implements ChangeEventSink {
         return log.latestSequence();
     }
 
+    /** Events still within the retention window, i.e. still replayable. */
+    public int retainedCount() {
+        return log.retainedCount();
+    }
+
     /** Open Subscribe streams whose first request has been accepted. */
     public int activeSubscriptions() {
         return service.activeSubscriptions();
