@@ -47,14 +47,14 @@ public class CatchUps {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
-    private final SalesforceContacts salesforce;
+    private final SalesforceOptOutValues salesforce;
     private final ContactReconciler reconciler;
     private final LedgerWrites writes;
     private final InitialSnapshot snapshot;
     private final MeterRegistry meters;
     private final Duration lookBack;
 
-    public CatchUps(JdbcTemplate jdbc, Clock clock, SalesforceContacts salesforce, ContactReconciler reconciler,
+    public CatchUps(JdbcTemplate jdbc, Clock clock, SalesforceOptOutValues salesforce, ContactReconciler reconciler,
                     LedgerWrites writes, InitialSnapshot snapshot, MeterRegistry meters,
                     @Value("${optout.catch-up.look-back:PT2H}") Duration lookBack) {
         this.jdbc = jdbc;

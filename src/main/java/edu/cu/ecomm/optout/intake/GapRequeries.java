@@ -40,14 +40,14 @@ public class GapRequeries {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
-    private final SalesforceContacts salesforce;
+    private final SalesforceOptOutValues salesforce;
     private final ContactReconciler reconciler;
     private final LedgerWrites writes;
     private final DeadLetters deadLetters;
     private final MeterRegistry meters;
     private final int batchSize;
 
-    public GapRequeries(JdbcTemplate jdbc, Clock clock, SalesforceContacts salesforce, ContactReconciler reconciler,
+    public GapRequeries(JdbcTemplate jdbc, Clock clock, SalesforceOptOutValues salesforce, ContactReconciler reconciler,
                         LedgerWrites writes, DeadLetters deadLetters, MeterRegistry meters,
                         @Value("${optout.gap-requery.batch-size:200}") int batchSize) {
         this.jdbc = jdbc;

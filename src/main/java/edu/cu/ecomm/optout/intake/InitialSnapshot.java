@@ -153,7 +153,7 @@ public class InitialSnapshot {
                     continue;
                 }
                 List<String> fields = BulkCsv.fields(line);
-                Instant changed = SalesforceContacts.parseDateTime(fields.get(modstamp));
+                Instant changed = SalesforceOptOutValues.parseDateTime(fields.get(modstamp));
                 if (!changed.isBefore(asOf)) {
                     continue;
                 }

@@ -24,8 +24,8 @@ import org.springframework.stereotype.Component;
  * {@code query} and {@code queryMore} with raw JSON answers. Pages are handed on one at a time, so memory stays
  * bounded however many contacts changed.
  */
-@Component("salesforceContacts")
-public class SalesforceContacts {
+@Component("salesforceOptOutValues")
+public class SalesforceOptOutValues {
 
     /** Ids per SOQL {@code IN} list: keeps the query far below Salesforce's 100,000-character limit. */
     public static final int IDS_PER_QUERY = 200;
@@ -41,7 +41,7 @@ public class SalesforceContacts {
 
     private final ProducerTemplate salesforce;
 
-    public SalesforceContacts(ProducerTemplate salesforce) {
+    public SalesforceOptOutValues(ProducerTemplate salesforce) {
         this.salesforce = salesforce;
     }
 
