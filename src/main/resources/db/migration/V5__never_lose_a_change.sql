@@ -25,6 +25,7 @@ create table catch_up_request (
     from_time         timestamp with time zone,
     reason            varchar(255) not null,
     requested_at      timestamp with time zone not null,
+    not_before        timestamp with time zone not null,  -- not run before then (a LATEST subscription opening)
     state             varchar(16)  not null,  -- PENDING | DONE
     attempts          integer      not null default 0,
     last_error        varchar(4000),

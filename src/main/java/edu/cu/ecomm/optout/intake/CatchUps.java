@@ -53,10 +53,12 @@ public class CatchUps {
     private final InitialSnapshot snapshot;
     private final MeterRegistry meters;
     private final Duration lookBack;
+    private final Duration settle;
 
     public CatchUps(JdbcTemplate jdbc, Clock clock, SalesforceOptOutValues salesforce, ContactReconciler reconciler,
                     LedgerWrites writes, InitialSnapshot snapshot, MeterRegistry meters,
-                    @Value("${optout.catch-up.look-back:PT2H}") Duration lookBack) {
+                    @Value("${optout.catch-up.look-back:PT2H}") Duration lookBack,
+                    @Value("${optout.catch-up.settle:PT30S}") Duration settle) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.salesforce = salesforce;
@@ -65,20 +67,35 @@ public class CatchUps {
         this.snapshot = snapshot;
         this.meters = meters;
         this.lookBack = lookBack;
+        this.settle = settle;
     }
 
     /** Asks for a catch-up from {@code from}; joins the caller's transaction, so it is durable with it. */
     public void request(Instant from, String reason) {
-        jdbc.update("insert into catch_up_request (kind, from_time, reason, requested_at, state) values (?, ?, ?, ?, 'PENDING')",
-                CATCH_UP, toSql(from), abbreviate(reason, 255), toSql(clock.instant()));
+        insert(CATCH_UP, from, reason, clock.instant());
         LOG.warn("Catch-up from {} requested: {}", from, reason);
+    }
+
+    /**
+     * Asks for a catch-up from {@code from} that covers the hole a subscription at LATEST leaves: it runs only
+     * once the subscription has had {@code optout.catch-up.settle} to open, so that it also sees every change
+     * made while the subscription was opening. Joins the caller's transaction.
+     */
+    public void requestAfterResubscribe(Instant from, String reason) {
+        insert(CATCH_UP, from, reason, clock.instant().plus(settle));
+        LOG.warn("Catch-up from {} requested, to run once the subscription at LATEST is open: {}", from, reason);
     }
 
     /** Asks for the initial snapshot of every contact's value. */
     public void requestSnapshot(String reason) {
-        jdbc.update("insert into catch_up_request (kind, reason, requested_at, state) values (?, ?, ?, 'PENDING')",
-                SNAPSHOT, abbreviate(reason, 255), toSql(clock.instant()));
+        insert(SNAPSHOT, null, reason, clock.instant());
         LOG.info("Initial snapshot requested: {}", reason);
+    }
+
+    private void insert(String kind, Instant from, String reason, Instant notBefore) {
+        jdbc.update("insert into catch_up_request (kind, from_time, reason, requested_at, not_before, state)"
+                        + " values (?, ?, ?, ?, ?, 'PENDING')",
+                kind, toSql(from), abbreviate(reason, 255), toSql(clock.instant()), toSql(notBefore));
     }
 
     /** True once a snapshot has been asked for (pending or done). */
@@ -98,9 +115,9 @@ public class CatchUps {
      */
     public long runPending() {
         List<Request> pending = jdbc.query("select id, kind, from_time, reason, requested_at from catch_up_request"
-                        + " where state = 'PENDING' order by id",
+                        + " where state = 'PENDING' and not_before <= ? order by id",
                 (rs, row) -> new Request(rs.getLong("id"), rs.getString("kind"), SqlTime.instant(rs, "from_time"),
-                        rs.getString("reason"), SqlTime.instant(rs, "requested_at")));
+                        rs.getString("reason"), SqlTime.instant(rs, "requested_at")), toSql(clock.instant()));
         long recorded = 0;
         for (Request request : pending.stream().filter(r -> SNAPSHOT.equals(r.kind())).toList()) {
             try {

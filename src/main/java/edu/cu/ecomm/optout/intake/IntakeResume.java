@@ -70,6 +70,8 @@ public class IntakeResume {
         if (stored.isEmpty()) {
             if (known.none() && !catchUps.snapshotRequested()) {
                 catchUps.requestSnapshot("first start: no checkpoint and no known values");
+                // The snapshot seeds contacts unchanged since now; changes made while the subscription opens are this one's.
+                catchUps.requestAfterResubscribe(clock.instant(), "first start: changes made while intake subscribed");
                 return new StartingPoint("LATEST", null, "first start; the initial snapshot seeds the known values");
             }
             return new StartingPoint("LATEST", null, "no checkpoint stored yet");
@@ -78,7 +80,7 @@ public class IntakeResume {
         Instant last = checkpoint.commitTimestamp() != null ? checkpoint.commitTimestamp() : checkpoint.updatedAt();
         Instant oldestRetained = clock.instant().minus(retention);
         if (last.isBefore(oldestRetained)) {
-            catchUps.request(last, "checkpoint from " + last + " is older than the " + retention
+            catchUps.requestAfterResubscribe(last, "checkpoint from " + last + " is older than the " + retention
                     + " retention window; subscribed at LATEST");
             return new StartingPoint("LATEST", null, "checkpoint from " + last + " is older than the retention window "
                     + retention + "; a catch-up from then covers the hole");

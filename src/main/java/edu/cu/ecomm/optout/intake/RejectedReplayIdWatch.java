@@ -74,7 +74,7 @@ class RejectedReplayIdWatch extends AppenderBase<ILoggingEvent> implements Smart
                 // Nothing was ever recorded: the initial snapshot (or its absence) decides what is known.
                 return;
             }
-            catchUps.request(from, "Salesforce rejected the replay id intake resumed from; resubscribed at LATEST");
+            catchUps.requestAfterResubscribe(from, "Salesforce rejected the replay id intake resumed from; resubscribed at LATEST");
             meters.counter("optout.intake.replay-id.rejected").increment();
         } catch (RuntimeException e) {
             addError("could not request a catch-up after a rejected replay id", e);

@@ -23,7 +23,8 @@ import org.springframework.test.context.TestPropertySource;
         "optout.catch-up.cron=0/2 * * * * ?",
         "optout.catch-up.look-back=PT10M",
         "optout.catch-up.poll-interval=200",
-        "optout.initial-snapshot.poll-interval=PT0.2S"})
+        "optout.initial-snapshot.poll-interval=PT0.2S",
+        "optout.catch-up.settle=PT1S"})
 class CatchUpSweepIntegrationTest extends ServiceIntegrationTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);

@@ -37,7 +37,8 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {
         "optout.gap-requery.poll-interval=200",
         "optout.catch-up.poll-interval=200",
-        "optout.initial-snapshot.poll-interval=PT0.2S"})
+        "optout.initial-snapshot.poll-interval=PT0.2S",
+        "optout.catch-up.settle=PT1S"})
 class NeverLoseAChangeIntegrationTest extends ServiceIntegrationTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -59,6 +60,9 @@ class NeverLoseAChangeIntegrationTest extends ServiceIntegrationTest {
     void subscribed() {
         specialist = new SalesforceRestClient(salesforce.loginUrl());
         await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 1);
+        // First start's snapshot and catch-up are done before a test changes anything.
+        await().atMost(PATIENCE).until(() -> jdbc.queryForObject(
+                "select count(*) from catch_up_request where state = 'PENDING'", Long.class) == 0);
     }
 
     @Test
