@@ -32,9 +32,10 @@ import org.springframework.stereotype.Component;
  * have something to compare with. Not sent to CU Ascend unless {@code optout.initial-snapshot.deliver=true}
  * (then each contact also gets a ledger change, source CATCHUP, change type SNAPSHOT).
  *
- * <p>Only contacts unchanged since the first start ({@code asOf}, when intake first subscribed) are seeded: a
- * later change is either recorded by intake or, if its event was lost, found by a catch-up, which must not find
- * it already "known".
+ * <p>A contact changed since the first start ({@code asOf}, when intake first subscribed) may have changed
+ * while the subscription was opening, its event lost: unless intake has recorded a change for it, its value is
+ * recorded as a change (source CATCHUP, type SNAPSHOT) rather than silently taken as known — at worst CU Ascend
+ * hears a value it already has, never misses one.
  *
  * <p>The job's CSV results are read a page ({@code optout.initial-snapshot.page-size} rows) at a time, line by
  * line, and stored in chunks: memory stays bounded whatever the org's size.
@@ -103,8 +104,8 @@ public class InitialSnapshot {
             recorded += counts[1];
             locator = answer.getMessage().getHeader("Sforce-Locator", String.class);
         } while (locator != null && !locator.isBlank() && !"null".equals(locator));
-        LOG.info("Initial snapshot: {} contact(s) stored as known values{}", contacts,
-                deliver ? ", " + recorded + " change(s) recorded for CU Ascend" : " (not sent to CU Ascend)");
+        LOG.info("Initial snapshot: {} contact(s) read; {} change(s) recorded for CU Ascend ({})", contacts, recorded,
+                deliver ? "every contact, optout.initial-snapshot.deliver=true" : "contacts changed since the first start");
         return new Report(jobId, contacts, recorded);
     }
 
@@ -154,19 +155,16 @@ public class InitialSnapshot {
                 }
                 List<String> fields = BulkCsv.fields(line);
                 Instant changed = SalesforceOptOutValues.parseDateTime(fields.get(modstamp));
-                if (!changed.isBefore(asOf)) {
-                    continue;
-                }
                 chunk.add(new ContactValue(SalesforceIds.toContactId18(fields.get(id)).orElseThrow(
                         () -> new IllegalStateException("not a Contact id in Bulk API results: " + fields.get(id))),
                         Boolean.parseBoolean(fields.get(optOut)), changed));
                 if (chunk.size() == CHUNK) {
-                    counts[1] += storeChunk(chunk);
+                    counts[1] += storeChunk(chunk, asOf);
                     counts[0] += chunk.size();
                     chunk.clear();
                 }
             }
-            counts[1] += storeChunk(chunk);
+            counts[1] += storeChunk(chunk, asOf);
             counts[0] += chunk.size();
         } catch (IOException e) {
             throw new UncheckedIOException("could not read Bulk API results", e);
@@ -174,38 +172,29 @@ public class InitialSnapshot {
         return counts;
     }
 
-    private long storeChunk(List<ContactValue> chunk) {
+    private long storeChunk(List<ContactValue> chunk, Instant asOf) {
         if (chunk.isEmpty()) {
             return 0;
         }
         return writes.inTransaction(() -> {
             Map<String, Boolean> values = new LinkedHashMap<>();
             Map<String, KnownValues.Known> before = known.of(chunk.stream().map(ContactValue::contactId).toList());
-            List<ContactValue> unknown = new ArrayList<>();
+            long recorded = 0;
             for (ContactValue value : chunk) {
                 KnownValues.Known last = before.get(value.contactId());
-                // A change CDC recorded meanwhile is newer than the snapshot's view: keep it.
-                if (last == null || !last.fromLedger()) {
-                    values.put(value.contactId(), value.optedOut());
-                    unknown.add(value);
+                // A change intake recorded meanwhile is newer than the snapshot's view: keep it.
+                if (last != null && last.fromLedger()) {
+                    continue;
                 }
-            }
-            long recorded = 0;
-            if (deliver) {
-                recorded = reconcileAsDelivered(unknown);
+                values.put(value.contactId(), value.optedOut());
+                boolean changedSinceStart = !value.systemModstamp().isBefore(asOf);
+                if (deliver || changedSinceStart) {
+                    recorded += reconciler.recordAlways(value, ChangeSource.CATCHUP, "SNAPSHOT",
+                            "snapshot:" + value.systemModstamp().toEpochMilli()) ? 1 : 0;
+                }
             }
             known.remember(values);
             return recorded;
         });
-    }
-
-    /** With deliver=true every contact becomes a change for CU Ascend, whatever its value. */
-    private long reconcileAsDelivered(List<ContactValue> values) {
-        long recorded = 0;
-        for (ContactValue value : values) {
-            recorded += reconciler.recordAlways(value, ChangeSource.CATCHUP, "SNAPSHOT",
-                    "snapshot:" + value.systemModstamp().toEpochMilli()) ? 1 : 0;
-        }
-        return recorded;
     }
 }
