@@ -35,7 +35,7 @@ class RoutesFolderTest {
                     .getRouteDefinitions().stream().map(RouteDefinition::getRouteId).toList();
             assertThat(ids).contains("contact-changes", "change-dispatch", "opt-out", "opt-in", "opt-in-lookups",
                     "resubscribe-weekly", "resubscribe-export", "resubscribe-tickets", "resubscribe-ticket",
-                    "resubscribe-tickets-retry");
+                    "resubscribe-tickets-retry", "ascend-nightly", "ascend-deliver-now");
         }
     }
 
