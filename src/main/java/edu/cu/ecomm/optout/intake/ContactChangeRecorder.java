@@ -116,7 +116,7 @@ public class ContactChangeRecorder {
                 invalid++;
                 continue;
             }
-            if (alreadyFoundByReRead(knownValues.get(contactId.get()), optedOut)) {
+            if (alreadyFoundByReRead(knownValues.get(contactId.get()), optedOut, event)) {
                 duplicates++;
                 continue;
             }
@@ -132,9 +132,13 @@ public class ContactChangeRecorder {
         return new RecordingOutcome(recorded, duplicates, invalid, false);
     }
 
-    /** A catch-up or gap re-read read Salesforce before this event arrived and recorded the same value. */
-    private static boolean alreadyFoundByReRead(Known last, boolean optedOut) {
-        return last != null && last.fromLedger() && last.source() != ChangeSource.CDC && last.optedOut() == optedOut;
+    /**
+     * A catch-up or gap re-read read Salesforce before this event arrived: it recorded the same value, or a later
+     * one (then this event is stale, and recording it would make CU Ascend's value go back in time).
+     */
+    private static boolean alreadyFoundByReRead(Known last, boolean optedOut, ContactChangeEvent event) {
+        return last != null && last.fromLedger() && last.source() != ChangeSource.CDC
+                && (last.optedOut() == optedOut || last.commitTimestamp().isAfter(event.commitTimestamp()));
     }
 
     private void count(RecordingOutcome outcome, boolean gap) {
