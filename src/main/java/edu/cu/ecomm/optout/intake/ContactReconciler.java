@@ -61,6 +61,7 @@ public class ContactReconciler {
                             Function<ContactValue, String> eventId) {
         Map<String, Known> knownValues = known.of(observed.stream().map(ContactValue::contactId).toList());
         Map<String, Boolean> firstSeen = new HashMap<>();
+        Map<String, java.time.Instant> since = new HashMap<>();
         int recorded = 0;
         for (ContactValue value : observed) {
             Known last = knownValues.get(value.contactId());
@@ -73,6 +74,7 @@ public class ContactReconciler {
             }
             if (last == null && !value.optedOut()) {
                 firstSeen.put(value.contactId(), false);
+                since.put(value.contactId(), value.systemModstamp());
                 continue;
             }
             if (ledger.record(new NewChange(value.contactId(), value.optedOut(), changeType, value.systemModstamp(),
@@ -80,7 +82,7 @@ public class ContactReconciler {
                 recorded++;
             }
         }
-        known.remember(firstSeen);
+        known.remember(firstSeen, since);
         return new Result(observed.size(), recorded, firstSeen.size());
     }
 

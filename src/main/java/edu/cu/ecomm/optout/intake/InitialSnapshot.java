@@ -178,6 +178,7 @@ public class InitialSnapshot {
         }
         return writes.inTransaction(() -> {
             Map<String, Boolean> values = new LinkedHashMap<>();
+            Map<String, Instant> since = new LinkedHashMap<>();
             Map<String, KnownValues.Known> before = known.of(chunk.stream().map(ContactValue::contactId).toList());
             long recorded = 0;
             for (ContactValue value : chunk) {
@@ -187,13 +188,14 @@ public class InitialSnapshot {
                     continue;
                 }
                 values.put(value.contactId(), value.optedOut());
+                since.put(value.contactId(), value.systemModstamp());
                 boolean changedSinceStart = !value.systemModstamp().isBefore(asOf);
                 if (deliver || changedSinceStart) {
                     recorded += reconciler.recordAlways(value, ChangeSource.CATCHUP, "SNAPSHOT",
                             "snapshot:" + value.systemModstamp().toEpochMilli()) ? 1 : 0;
                 }
             }
-            known.remember(values);
+            known.remember(values, since);
             return recorded;
         });
     }

@@ -66,19 +66,42 @@ public class KnownValues {
         return known;
     }
 
-    /** Remembers values without recording a change (first sight of a contact, initial snapshot); joins the caller's transaction. */
-    public void remember(Map<String, Boolean> valuesByContact) {
+    /**
+     * Remembers values without recording a change (first sight of a contact, initial snapshot), each as held
+     * since {@code since} (Salesforce's SystemModstamp); never replaces a newer remembered value, the same rule
+     * as the nightly batch's. Joins the caller's transaction.
+     */
+    public void remember(Map<String, Boolean> valuesByContact, Map<String, Instant> since) {
         if (valuesByContact.isEmpty()) {
             return;
         }
         List<Object[]> rows = new ArrayList<>();
-        Object now = toSql(clock.instant());
-        valuesByContact.forEach((id, optedOut) -> rows.add(new Object[] {optedOut, now, id}));
-        int[] updated = jdbc.batchUpdate("update contact_state set opted_out = ?, updated_at = ? where contact_id = ?", rows);
-        List<Object[]> inserts = new ArrayList<>();
+        valuesByContact.forEach((id, optedOut) -> {
+            Object at = toSql(since.getOrDefault(id, clock.instant()));
+            rows.add(new Object[] {optedOut, at, id, at});
+        });
+        int[] updated = jdbc.batchUpdate("update contact_state set opted_out = ?, updated_at = ? where contact_id = ?"
+                + " and updated_at <= ?", rows);
+        List<String> notUpdated = new ArrayList<>();
         for (int i = 0; i < updated.length; i++) {
             if (updated[i] == 0) {
-                Object[] row = rows.get(i);
+                notUpdated.add((String) rows.get(i)[2]);
+            }
+        }
+        if (notUpdated.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> missing = new java.util.HashSet<>(notUpdated);
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (int from = 0; from < notUpdated.size(); from += CHUNK) {
+            List<String> chunk = notUpdated.subList(from, Math.min(notUpdated.size(), from + CHUNK));
+            present.addAll(jdbc.queryForList("select contact_id from contact_state where contact_id in ("
+                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")", String.class,
+                    chunk.toArray()));
+        }
+        List<Object[]> inserts = new ArrayList<>();
+        for (Object[] row : rows) {
+            if (missing.contains((String) row[2]) && !present.contains((String) row[2])) {
                 inserts.add(new Object[] {row[2], row[0], row[1]});
             }
         }
