@@ -136,12 +136,12 @@ class ResumeAfterDowntimeIntegrationTest {
 
     /** Changes before the stop were CDC's; those made while it was down are the catch-up's; none doubled. */
     private void assertCaughtUp(List<String> beforeStop, List<String> whileStopped) {
+        await().atMost(PATIENCE).until(() -> jdbc().queryForObject(
+                "select count(*) from catch_up_request where state = 'PENDING'", Long.class) == 0);
         String marker = newContacts(1).get(0);
         specialist.setOptOut(marker, true);
         await().atMost(PATIENCE).until(() -> ledger().forContact(marker).size() == 1);
         assertThat(ledger().forContact(marker).get(0).source()).as("intake flows again").isEqualTo(ChangeSource.CDC);
-        await().atMost(PATIENCE).until(() -> jdbc().queryForObject(
-                "select count(*) from catch_up_request where state = 'PENDING'", Long.class) == 0);
         assertThat(whileStopped).allSatisfy(id -> assertThat(ledger().forContact(id)).as("changes of %s", id)
                 .singleElement().satisfies(change -> {
                     assertThat(change.source()).isEqualTo(ChangeSource.CATCHUP);
