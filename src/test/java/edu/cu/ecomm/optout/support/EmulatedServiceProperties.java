@@ -43,6 +43,8 @@ public final class EmulatedServiceProperties {
         properties.put("camel.component.salesforce.pub-sub-host", "127.0.0.1");
         properties.put("camel.component.salesforce.pub-sub-port", String.valueOf(grpcPort));
         properties.put("optout.salesforce.pub-sub-plaintext", "true");
+        // Health over HTTP on a free port: a test's service never competes for the default 8080.
+        properties.put("server.port", "0");
         // Tests look at the ledger promptly.
         properties.put("optout.dispatch.poll-interval", "200");
         // The first start's own catch-up and snapshot are done within a second or two, before a test changes
