@@ -1,0 +1,105 @@
+package edu.cu.ecomm.optout.benchmark;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every benchmark of issue 8 in one run ({@code mvn -B -Pbenchmarks verify}), printing one table. Each figure is
+ * measured in this run beside its baseline; nothing is carried over from earlier runs. Sizes can be changed with
+ * system properties (see {@code pom.xml}, profile {@code benchmarks}).
+ */
+public final class BenchmarksMain {
+
+    private BenchmarksMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        Path workDir = Path.of("target", "benchmarks", Long.toString(System.currentTimeMillis())).toAbsolutePath();
+        Files.createDirectories(workDir);
+        IntakeBenchmark.Load load = new IntakeBenchmark.Load(Integer.getInteger("benchmark.intake.events", 200_000),
+                Integer.getInteger("benchmark.intake.bulk-every", 10), Integer.getInteger("benchmark.intake.bulk-size", 50));
+        String serviceHeap = System.getProperty("benchmark.service.heap", "512m");
+        int optIns = Integer.getInteger("benchmark.optin.contacts", 10_000);
+        int optInBaseline = Integer.getInteger("benchmark.optin.baseline-contacts", 1_000);
+        int batchRows = Integer.getInteger("benchmark.batch.rows", 1_000_000);
+        String batchHeap = System.getProperty("benchmark.batch.heap", "256m");
+
+        IntakeBenchmark.log("%s; %d processors; Java %s (%s); logs and databases in %s", Instant.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), workDir);
+        long start = System.nanoTime();
+        IntakeBenchmark.Result intake = new IntakeBenchmark(workDir, load, serviceHeap).run();
+        OptInLookupBenchmark.Result lookups = new OptInLookupBenchmark(optIns, optInBaseline).run();
+        IntakeBenchmark.log("opt-in look-ups done");
+        NightlyBatchRun.Result batch = new NightlyBatchRun(workDir, batchRows, batchHeap).run();
+        double total = (System.nanoTime() - start) / 1e9;
+
+        String table = table(intake, serviceHeap, lookups, batch, batchRows, batchHeap, total);
+        System.out.println();
+        System.out.println(table);
+        Files.writeString(workDir.resolve("table.md"), table);
+    }
+
+    private static String table(IntakeBenchmark.Result intake, String serviceHeap, OptInLookupBenchmark.Result lookups,
+                                NightlyBatchRun.Result batch, int batchRows, String batchHeap, double totalSeconds) {
+        List<String[]> rows = new ArrayList<>();
+        IntakeBenchmark.Load load = intake.load();
+        IntakeBenchmark.Rate service = intake.service();
+        IntakeBenchmark.Rate ceiling = intake.ceiling();
+        rows.add(new String[] {
+                "1 Intake: %,d events (every %dth carries %d contacts; %,d changes), pre-published, heap %s"
+                        .formatted(load.events(), load.bulkEvery(), load.bulkSize(), load.changes(), serviceHeap),
+                "real intake route, H2 file DB: %,.0f changes/s recorded (%,.0f events/s; %,d changes in %.1f s; %d dead letters)"
+                        .formatted(service.changesPerSecond(), service.eventsPerSecond(), service.changes(),
+                                service.seconds(), intake.deadLetters()),
+                "bare pubSubSubscribe counter: %,.0f changes/s (%,.0f events/s; %.1f s)"
+                        .formatted(ceiling.changesPerSecond(), ceiling.eventsPerSecond(), ceiling.seconds()),
+                "%.2f".formatted(service.eventsPerSecond() / ceiling.eventsPerSecond()),
+                ">= 0.50"});
+        OptInLookupBenchmark.Run batched = lookups.batched();
+        OptInLookupBenchmark.Run oneByOne = lookups.oneByOne();
+        rows.add(new String[] {
+                "2 Opt-in look-ups: %,d opt-ins x %d business units".formatted(batched.optIns(), lookups.businessUnits()),
+                "SubscriberStatusClient, 200 keys per Retrieve: %,d SOAP calls, %.2f s, %,.0f opt-ins/s (%,d statuses)"
+                        .formatted(batched.soapCalls(), batched.seconds(), batched.optInsPerSecond(), batched.statuses()),
+                "one key per Retrieve (%,d opt-ins): %,d SOAP calls, %.2f s, %,.0f opt-ins/s"
+                        .formatted(oneByOne.optIns(), oneByOne.soapCalls(), oneByOne.seconds(),
+                                oneByOne.optInsPerSecond()),
+                "%.1fx".formatted(batched.optInsPerSecond() / oneByOne.optInsPerSecond()),
+                "-"});
+        if (batch.complete()) {
+            rows.add(new String[] {
+                    "3 Nightly batch: %,d READY changes, heap %s".formatted(batchRows, batchHeap),
+                    "claim + collapse + enrich + write: %,.0f rows/s (%.1f s; max RSS %,d MiB)"
+                            .formatted(batch.batch().rowsPerSecond(), batch.batch().seconds(), batch.maxRssKib() / 1024),
+                    "plain JDBC streaming read -> CSV: %,.0f rows/s (%.1f s)"
+                            .formatted(batch.baseline().rowsPerSecond(), batch.baseline().seconds()),
+                    "%.2f".formatted(batch.ratio()),
+                    ">= 0.70"});
+        } else {
+            rows.add(new String[] {"3 Nightly batch: %,d READY changes, heap %s".formatted(batchRows, batchHeap),
+                    batch.available() ? "FAILED (exit %d; see nightly-batch.log)".formatted(batch.exitCode())
+                            : "not run: " + NightlyBatchRun.MAIN + " is not on this branch yet",
+                    "-", "-", ">= 0.70"});
+        }
+        rows.add(new String[] {"4 Start-up to first recorded change (JVM launch -> row in ledger)",
+                "%.1f s".formatted(intake.startupSeconds()), "-", "-", "-"});
+        rows.add(new String[] {"4 Resident memory (VmRSS) of the service JVM, heap %s".formatted(serviceHeap),
+                "idle %,d MiB; under intake load (max) %,d MiB".formatted(intake.idleRssKib() / 1024,
+                        intake.loadRssKib() / 1024), "-", "-", "-"});
+
+        StringBuilder out = new StringBuilder();
+        out.append("| Benchmark | Measured | Baseline (same run) | Ratio | Target |\n");
+        out.append("|---|---|---|---|---|\n");
+        for (String[] row : rows) {
+            out.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        out.append("\nWhole run: %.0f s.\n".formatted(totalSeconds));
+        return out.toString();
+    }
+}
