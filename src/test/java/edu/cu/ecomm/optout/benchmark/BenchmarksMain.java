@@ -32,11 +32,15 @@ public final class BenchmarksMain {
         IntakeBenchmark.log("%s; %d processors; Java %s (%s); logs and databases in %s", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), workDir);
+        // All by default; e.g. -Dbenchmark.sections=intake while profiling one of them.
+        List<String> sections = List.of(System.getProperty("benchmark.sections", "intake,optin,batch").split(","));
         long start = System.nanoTime();
-        IntakeBenchmark.Result intake = new IntakeBenchmark(workDir, load, serviceHeap).run();
-        OptInLookupBenchmark.Result lookups = new OptInLookupBenchmark(optIns, optInBaseline).run();
-        IntakeBenchmark.log("opt-in look-ups done");
-        NightlyBatchRun.Result batch = new NightlyBatchRun(workDir, batchRows, batchHeap).run();
+        IntakeBenchmark.Result intake = sections.contains("intake")
+                ? new IntakeBenchmark(workDir, load, serviceHeap).run() : null;
+        OptInLookupBenchmark.Result lookups = sections.contains("optin")
+                ? new OptInLookupBenchmark(optIns, optInBaseline).run() : null;
+        NightlyBatchRun.Result batch = sections.contains("batch")
+                ? new NightlyBatchRun(workDir, batchRows, batchHeap).run() : null;
         double total = (System.nanoTime() - start) / 1e9;
 
         String table = table(intake, serviceHeap, lookups, batch, batchRows, batchHeap, total);
@@ -48,6 +52,30 @@ public final class BenchmarksMain {
     private static String table(IntakeBenchmark.Result intake, String serviceHeap, OptInLookupBenchmark.Result lookups,
                                 NightlyBatchRun.Result batch, int batchRows, String batchHeap, double totalSeconds) {
         List<String[]> rows = new ArrayList<>();
+        if (intake != null) {
+            intakeRow(rows, intake, serviceHeap);
+        }
+        if (lookups != null) {
+            lookupRow(rows, lookups);
+        }
+        if (batch != null) {
+            batchRow(rows, batch, batchRows, batchHeap);
+        }
+        if (intake != null) {
+            footprintRows(rows, intake, serviceHeap);
+        }
+
+        StringBuilder out = new StringBuilder();
+        out.append("| Benchmark | Measured | Baseline (same run) | Ratio | Target |\n");
+        out.append("|---|---|---|---|---|\n");
+        for (String[] row : rows) {
+            out.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        out.append("\nWhole run: %.0f s.\n".formatted(totalSeconds));
+        return out.toString();
+    }
+
+    private static void intakeRow(List<String[]> rows, IntakeBenchmark.Result intake, String serviceHeap) {
         IntakeBenchmark.Load load = intake.load();
         IntakeBenchmark.Rate service = intake.service();
         IntakeBenchmark.Rate ceiling = intake.ceiling();
@@ -61,6 +89,9 @@ public final class BenchmarksMain {
                         .formatted(ceiling.changesPerSecond(), ceiling.eventsPerSecond(), ceiling.seconds()),
                 "%.2f".formatted(service.eventsPerSecond() / ceiling.eventsPerSecond()),
                 ">= 0.50"});
+    }
+
+    private static void lookupRow(List<String[]> rows, OptInLookupBenchmark.Result lookups) {
         OptInLookupBenchmark.Run batched = lookups.batched();
         OptInLookupBenchmark.Run oneByOne = lookups.oneByOne();
         rows.add(new String[] {
@@ -72,6 +103,9 @@ public final class BenchmarksMain {
                                 oneByOne.optInsPerSecond()),
                 "%.1fx".formatted(batched.optInsPerSecond() / oneByOne.optInsPerSecond()),
                 "-"});
+    }
+
+    private static void batchRow(List<String[]> rows, NightlyBatchRun.Result batch, int batchRows, String batchHeap) {
         if (batch.complete()) {
             rows.add(new String[] {
                     "3 Nightly batch: %,d READY changes, heap %s".formatted(batchRows, batchHeap),
@@ -87,19 +121,13 @@ public final class BenchmarksMain {
                             : "not run: " + NightlyBatchRun.MAIN + " is not on this branch yet",
                     "-", "-", ">= 0.70"});
         }
+    }
+
+    private static void footprintRows(List<String[]> rows, IntakeBenchmark.Result intake, String serviceHeap) {
         rows.add(new String[] {"4 Start-up to first recorded change (JVM launch -> row in ledger)",
                 "%.1f s".formatted(intake.startupSeconds()), "-", "-", "-"});
         rows.add(new String[] {"4 Resident memory (VmRSS) of the service JVM, heap %s".formatted(serviceHeap),
                 "idle %,d MiB; under intake load (max) %,d MiB".formatted(intake.idleRssKib() / 1024,
                         intake.loadRssKib() / 1024), "-", "-", "-"});
-
-        StringBuilder out = new StringBuilder();
-        out.append("| Benchmark | Measured | Baseline (same run) | Ratio | Target |\n");
-        out.append("|---|---|---|---|---|\n");
-        for (String[] row : rows) {
-            out.append("| ").append(String.join(" | ", row)).append(" |\n");
-        }
-        out.append("\nWhole run: %.0f s.\n".formatted(totalSeconds));
-        return out.toString();
     }
 }

@@ -56,13 +56,19 @@ final class IntakeBenchmark {
         }
     }
 
-    record Rate(long events, long changes, double seconds) {
+    /** @param cpuSeconds CPU time the measured JVM used meanwhile (user + system, all its threads) */
+    record Rate(long events, long changes, double seconds, double cpuSeconds) {
         double eventsPerSecond() {
             return events / seconds;
         }
 
         double changesPerSecond() {
             return changes / seconds;
+        }
+
+        /** CPU microseconds per event: what the work costs, whatever else the machine was doing. */
+        double cpuMicrosPerEvent() {
+            return cpuSeconds * 1e6 / events;
         }
     }
 
@@ -90,16 +96,17 @@ final class IntakeBenchmark {
             log("published %,d events (%,d contact changes) in %.1f s", lastOfLoad, changes, publishSeconds);
 
             Rate ceiling = ceiling(salesforce, lastOfLoad, changes);
-            log("ceiling: %,d events in %.2f s = %,.0f events/s", ceiling.events(), ceiling.seconds(),
-                    ceiling.eventsPerSecond());
+            log("ceiling: %,d events in %.2f s = %,.0f events/s; %.0f CPU us/event", ceiling.events(),
+                    ceiling.seconds(), ceiling.eventsPerSecond(), ceiling.cpuMicrosPerEvent());
 
             Startup startup = startup(salesforce, lastOfLoad);
             log("start-up to first recorded change: %.2f s; idle RSS %,d KiB", startup.seconds(), startup.idleRssKib());
 
             Throughput throughput = throughput(salesforce, lastOfLoad);
-            log("service: %,d events, %,d changes in %.2f s = %,.0f changes/s; max RSS %,d KiB",
-                    throughput.rate().events(), throughput.rate().changes(), throughput.rate().seconds(),
-                    throughput.rate().changesPerSecond(), throughput.maxRssKib());
+            log("service: %,d events, %,d changes in %.2f s = %,.0f changes/s (%,.0f events/s); %.0f CPU us/event;"
+                    + " max RSS %,d KiB", throughput.rate().events(), throughput.rate().changes(),
+                    throughput.rate().seconds(), throughput.rate().changesPerSecond(),
+                    throughput.rate().eventsPerSecond(), throughput.rate().cpuMicrosPerEvent(), throughput.maxRssKib());
             return new Result(load, publishSeconds, ceiling, throughput.rate(), throughput.deadLetters(),
                     startup.seconds(), startup.idleRssKib(), throughput.maxRssKib());
         }
@@ -134,12 +141,14 @@ final class IntakeBenchmark {
         reader.start();
         try {
             long firstSent = awaitNanos(() -> salesforce.pubSub().deliveredCount() > delivered, counter);
+            long cpuBefore = JavaProcesses.cpuMillis(counter.pid());
             awaitNanos(() -> countedAt.get() != 0, counter);
+            long cpuAfter = JavaProcesses.cpuMillis(counter.pid());
             if (countedChanges.get() != changes) {
                 throw new IllegalStateException("the ceiling counted " + countedChanges.get() + " changes, expected "
                         + changes);
             }
-            return new Rate(events, changes, (countedAt.get() - firstSent) / 1e9);
+            return new Rate(events, changes, (countedAt.get() - firstSent) / 1e9, (cpuAfter - cpuBefore) / 1e3);
         } finally {
             counter.waitFor(30, TimeUnit.SECONDS);
             counter.destroyForcibly();
@@ -192,14 +201,17 @@ final class IntakeBenchmark {
                 .ifPresent(rss -> maxRss.accumulateAndGet(rss, Math::max)), 0, 250, TimeUnit.MILLISECONDS);
         try {
             long firstSent = awaitNanos(() -> salesforce.pubSub().deliveredCount() > delivered, service);
+            long cpuBefore = JavaProcesses.cpuMillis(service.pid());
             awaitNanos(() -> Files.exists(lockFile(database)), service);
             try (Connection db = connect(database)) {
                 long caughtUp = awaitNanos(() -> checkpointSequence(db) >= lastOfLoad, service, 50);
+                long cpuAfter = JavaProcesses.cpuMillis(service.pid());
                 double seconds = (caughtUp - firstSent) / 1e9;
                 // The start-up marker (a CREATE after the load) may already be in; count the load's rows only.
                 long changes = countOrZero(db, "select count(*) from contact_change where change_type = 'UPDATE'");
                 long deadLetters = countOrZero(db, "select count(*) from dead_letter");
-                return new Throughput(new Rate(lastOfLoad, changes, seconds), deadLetters, maxRss.get());
+                return new Throughput(new Rate(lastOfLoad, changes, seconds, (cpuAfter - cpuBefore) / 1e3), deadLetters,
+                        maxRss.get());
             }
         } finally {
             sampler.shutdownNow();
@@ -214,8 +226,21 @@ final class IntakeBenchmark {
         properties.put("optout.dispatch.poll-interval", "1000");
         properties.put("spring.datasource.url", url(database) + ";AUTO_SERVER=TRUE");
         properties.put("optout.routes-dir", Path.of("routes").toAbsolutePath().toString());
-        return JavaProcesses.start(List.of("-Xmx" + heap), JavaProcesses.productionClasspath(), SERVICE_MAIN,
-                List.of(), properties, logFile);
+        // For experiments only, e.g. -Dbenchmark.service.properties=optout.intake.batch-size=50
+        for (String property : System.getProperty("benchmark.service.properties", "").split(",")) {
+            if (property.contains("=")) {
+                properties.put(property.substring(0, property.indexOf('=')).trim(),
+                        property.substring(property.indexOf('=') + 1).trim());
+            }
+        }
+        List<String> jvmOptions = new java.util.ArrayList<>(List.of("-Xmx" + heap));
+        // For profiling, e.g. -Dbenchmark.service.jvm-options=-XX:StartFlightRecording=filename=intake.jfr
+        String extra = System.getProperty("benchmark.service.jvm-options", "").trim();
+        if (!extra.isEmpty()) {
+            jvmOptions.addAll(List.of(extra.split("\\s+")));
+        }
+        return JavaProcesses.start(jvmOptions, JavaProcesses.productionClasspath(), SERVICE_MAIN, List.of(),
+                properties, logFile);
     }
 
     /** A migrated ledger whose checkpoint is the event with sequence {@code sequence} (0: before the first). */

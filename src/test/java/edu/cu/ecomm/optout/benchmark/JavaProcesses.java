@@ -72,6 +72,21 @@ final class JavaProcesses {
         }
     }
 
+    /**
+     * CPU time (user + system) a process has used so far, in milliseconds, from {@code /proc/<pid>/stat} (clock
+     * ticks of 10 ms); -1 when not available.
+     */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // After the command: state(0) ... utime(11) stime(12), in ticks of 1/100 s.
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** {@code VmRSS} of a process from {@code /proc/<pid>/status}, in KiB; empty when not available. */
     static OptionalLong residentKib(long pid) {
         try {
