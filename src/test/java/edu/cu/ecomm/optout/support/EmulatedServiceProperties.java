@@ -3,6 +3,8 @@ package edu.cu.ecomm.optout.support;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import edu.cu.ecomm.optout.emulator.marketingcloud.MarketingCloudEmulator;
+
 /** The settings that point the service at emulators listening on the given ports. */
 public final class EmulatedServiceProperties {
 
@@ -13,9 +15,22 @@ public final class EmulatedServiceProperties {
     public static Map<String, String> forFreePorts() {
         int http = ServiceIntegrationTest.freePort();
         int grpc = ServiceIntegrationTest.freePort();
+        int marketingCloud = ServiceIntegrationTest.freePort();
         Map<String, String> properties = new LinkedHashMap<>(forSalesforce(http, grpc));
+        properties.putAll(forMarketingCloud(marketingCloud));
         properties.put("optout.emulator.salesforce.http-port", String.valueOf(http));
         properties.put("optout.emulator.salesforce.grpc-port", String.valueOf(grpc));
+        properties.put("optout.emulator.marketing-cloud.port", String.valueOf(marketingCloud));
+        return properties;
+    }
+
+    /** For a Marketing Cloud emulator listening on this port (auth and SOAP share it), parent unit as account. */
+    public static Map<String, String> forMarketingCloud(int port) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("optout.marketing-cloud.auth-base-url", "http://127.0.0.1:" + port);
+        properties.put("optout.marketing-cloud.client-id", MarketingCloudEmulator.LOCAL_CLIENT_ID);
+        properties.put("optout.marketing-cloud.client-secret", MarketingCloudEmulator.LOCAL_CLIENT_SECRET);
+        properties.put("optout.marketing-cloud.account-id", String.valueOf(MarketingCloudEmulator.PARENT_MID));
         return properties;
     }
 

@@ -1,0 +1,134 @@
+package edu.cu.ecomm.optout.delivery;
+
+import static edu.cu.ecomm.optout.ledger.SqlTime.toSql;
+
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import edu.cu.ecomm.optout.ledger.ChangeState;
+import edu.cu.ecomm.optout.ledger.SqlTime;
+
+/**
+ * Decides what a run delivers, in one transaction: the pending batch an earlier run failed to deliver (same
+ * id, same file) comes first; otherwise, if any change is READY, a new batch that takes the READY changes up
+ * to the ledger's current high-water id. Every claim first locks the single row of {@code ascend_claim_lock},
+ * so two runs that fire at once (two nodes, a recovered trigger) claim one after the other; a new batch is
+ * only claimed when none is pending, so a change can land in one batch only. A claimed batch carries a
+ * lease; while it holds, no other run resumes that batch.
+ *
+ * <p>The claim writes one row, not one per change: which changes are in the batch is fixed when its file is
+ * built ({@link BatchFileBuilder} records their ids) and they move to DELIVERED when it is marked. Writing
+ * a state per change at claim time would cost more than reading and writing the whole batch (see
+ * {@code NightlyBatchBenchmark}).
+ */
+@Component("batchClaimer")
+public class BatchClaimer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchClaimer.class);
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+    private final Duration lease;
+
+    public BatchClaimer(JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock,
+                        @Value("${optout.ascend.claim-lease:PT30M}") Duration lease) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.lease = lease;
+    }
+
+    /**
+     * The batch this run must deliver, or null when there is nothing to deliver (no pending batch and no
+     * READY change) or the pending batch is being delivered by another run right now.
+     */
+    public AscendBatch claim() {
+        return transactions.execute(status -> {
+            jdbc.queryForObject("select name from ascend_claim_lock where name = 'ascend-nightly' for update",
+                    String.class);
+            Instant now = clock.instant();
+            String owner = UUID.randomUUID().toString();
+            List<AscendBatch> pending = jdbc.query("""
+                    select id, created_at, file_name, high_water_id, change_count, row_count, sha256, attempts,
+                        lease_until
+                    from ascend_batch where state = 'PENDING' order by id limit 1
+                    """, (rs, row) -> {
+                Instant leaseUntil = SqlTime.instant(rs, "lease_until");
+                if (leaseUntil != null && leaseUntil.isAfter(now)) {
+                    return null;
+                }
+                return new AscendBatch(rs.getLong("id"), SqlTime.instant(rs, "created_at"),
+                        rs.getString("file_name"), rs.getLong("high_water_id"), (Integer) rs.getObject("change_count"),
+                        (Integer) rs.getObject("row_count"), rs.getString("sha256"), rs.getInt("attempts") + 1, true,
+                        owner);
+            });
+            if (!pending.isEmpty()) {
+                AscendBatch resumed = pending.get(0);
+                if (resumed == null) {
+                    LOG.info("The pending CU Ascend batch is being delivered by another run; nothing to do");
+                    return null;
+                }
+                takeLease(resumed, now);
+                LOG.info("Resuming CU Ascend batch {} (attempt {})", resumed.batchId(), resumed.attempts());
+                return resumed;
+            }
+            return claimReady(now, owner);
+        });
+    }
+
+    private void takeLease(AscendBatch batch, Instant now) {
+        jdbc.update("update ascend_batch set attempts = ?, last_attempt_at = ?, lease_owner = ?, lease_until = ?"
+                        + " where id = ?", batch.attempts(), toSql(now), batch.leaseOwner(),
+                toSql(now.plus(lease)), batch.id());
+    }
+
+    private AscendBatch claimReady(Instant now, String owner) {
+        boolean anyReady = !jdbc.queryForList("select id from contact_change where state = ? limit 1", Long.class,
+                ChangeState.READY.name()).isEmpty();
+        if (!anyReady) {
+            LOG.info("No change is ready for CU Ascend; no batch");
+            return null;
+        }
+        long highWater = jdbc.queryForObject("select max(id) from contact_change", Long.class);
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        jdbc.update(connection -> {
+            PreparedStatement insert = connection.prepareStatement("""
+                    insert into ascend_batch (created_at, high_water_id, file_name, state, attempts, last_attempt_at,
+                        lease_owner, lease_until)
+                    values (?, ?, 'pending', 'PENDING', 1, ?, ?, ?)
+                    """, new String[] {"id"});
+            insert.setObject(1, toSql(now));
+            insert.setLong(2, highWater);
+            insert.setObject(3, toSql(now));
+            insert.setString(4, owner);
+            insert.setObject(5, toSql(now.plus(lease)));
+            return insert;
+        }, keys);
+        long id = keys.getKey().longValue();
+        String fileName = fileName(now, id);
+        jdbc.update("update ascend_batch set file_name = ? where id = ?", fileName, id);
+        LOG.info("Claimed CU Ascend batch {}: the changes ready up to ledger id {}", id, highWater);
+        return new AscendBatch(id, now, fileName, highWater, null, null, null, 1, false, owner);
+    }
+
+    static String fileName(Instant created, long id) {
+        return "optout-" + FILE_TIME.format(created) + "-" + id + ".csv";
+    }
+}

@@ -1,0 +1,130 @@
+package edu.cu.ecomm.optout.optin;
+
+import static edu.cu.ecomm.optout.ledger.SqlTime.toSql;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import edu.cu.ecomm.optout.ledger.ContactChange;
+
+/**
+ * Opt-ins waiting for their Marketing Cloud look-up (table {@code optin_lookup}). The opt-in is READY for
+ * CU Ascend before it is queued here, so a look-up that waits never holds the nightly delivery back.
+ *
+ * <p>A claim moves {@code next_attempt_at} forward by the lease and counts the attempt, row by row with a
+ * conditional update, so nodes sharing the database never work on the same opt-in at once and an opt-in
+ * whose worker died is claimed again when its lease runs out. A failed look-up is postponed with exponential
+ * back-off; nothing is ever dropped.
+ */
+@Component("optInQueue")
+public class OptInQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OptInQueue.class);
+    static final String PENDING = "PENDING";
+    static final String DONE = "DONE";
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final int batchSize;
+    private final Duration lease;
+    private final Duration firstRetry;
+    private final Duration maxRetry;
+
+    public OptInQueue(JdbcTemplate jdbc, Clock clock,
+                      @Value("${optout.optin.batch-size:250}") int batchSize,
+                      @Value("${optout.optin.lease:PT5M}") Duration lease,
+                      @Value("${optout.optin.retry-first:PT1M}") Duration firstRetry,
+                      @Value("${optout.optin.retry-max:PT1H}") Duration maxRetry) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.batchSize = batchSize;
+        this.lease = lease;
+        this.firstRetry = firstRetry;
+        this.maxRetry = maxRetry;
+    }
+
+    /** Queues the look-up of an opt-in, due at once; a second call for the same change is a no-op. */
+    public void enqueue(ContactChange change) {
+        Instant now = clock.instant();
+        jdbc.update("insert into optin_lookup (change_id, contact_id, state, attempts, next_attempt_at, enqueued_at)"
+                + " values (?, ?, ?, 0, ?, ?) on conflict do nothing",
+                change.id(), change.contactId(), PENDING, toSql(now), toSql(now));
+    }
+
+    /** Claims up to a batch of due look-ups, oldest first. */
+    public List<OptInLookup> claimDue() {
+        Instant now = clock.instant();
+        List<OptInLookup> due = jdbc.query("select change_id, contact_id, attempts from optin_lookup"
+                        + " where state = ? and next_attempt_at <= ? order by next_attempt_at, change_id limit ?",
+                (rs, row) -> new OptInLookup(rs.getLong(1), rs.getString(2), rs.getInt(3) + 1),
+                PENDING, toSql(now), batchSize);
+        List<OptInLookup> claimed = new ArrayList<>(due.size());
+        for (OptInLookup lookup : due) {
+            int updated = jdbc.update("update optin_lookup set attempts = ?, next_attempt_at = ?"
+                            + " where change_id = ? and state = ? and attempts = ? and next_attempt_at <= ?",
+                    lookup.attempts(), toSql(now.plus(lease)), lookup.changeId(), PENDING, lookup.attempts() - 1,
+                    toSql(now));
+            if (updated == 1) {
+                claimed.add(lookup);
+            }
+        }
+        return claimed;
+    }
+
+    /** The subscriber keys of a batch, each once. */
+    public List<String> contactIds(Collection<OptInLookup> batch) {
+        return batch.stream().map(OptInLookup::contactId).distinct().toList();
+    }
+
+    /** Marks a look-up done; joins the caller's transaction (the one storing its outcome). */
+    public void complete(long changeId) {
+        jdbc.update("update optin_lookup set state = ?, completed_at = ?, last_error = null where change_id = ?",
+                DONE, toSql(clock.instant()), changeId);
+    }
+
+    /** Puts a batch back with back-off after Salesforce or Marketing Cloud failed; the opt-ins stay pending. */
+    public void postpone(Collection<OptInLookup> batch, Throwable error) {
+        if (batch == null || batch.isEmpty()) {
+            return;
+        }
+        String reason = describe(error);
+        Instant now = clock.instant();
+        for (OptInLookup lookup : batch) {
+            Duration wait = backOff(lookup.attempts());
+            jdbc.update("update optin_lookup set next_attempt_at = ?, last_error = ? where change_id = ? and state = ?",
+                    toSql(now.plus(wait)), reason, lookup.changeId(), PENDING);
+        }
+        LOG.warn("Marketing Cloud look-up of {} opt-in(s) postponed: {}", batch.size(), reason);
+    }
+
+    /** First retry after {@code retry-first}, doubling per attempt up to {@code retry-max}. */
+    Duration backOff(int attempts) {
+        Duration wait = firstRetry;
+        for (int i = 1; i < attempts && wait.compareTo(maxRetry) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(maxRetry) > 0 ? maxRetry : wait;
+    }
+
+    public long countPending() {
+        return jdbc.queryForObject("select count(*) from optin_lookup where state = ?", Long.class, PENDING);
+    }
+
+    private static String describe(Throwable error) {
+        if (error == null) {
+            return "unknown";
+        }
+        String text = error.getClass().getSimpleName() + ": " + error.getMessage();
+        return text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
+    }
+}

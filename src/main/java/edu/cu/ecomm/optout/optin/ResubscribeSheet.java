@@ -1,0 +1,93 @@
+package edu.cu.ecomm.optout.optin;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import edu.cu.ecomm.optout.optout.PreferenceWarnings;
+import edu.cu.ecomm.optout.optout.PreferenceWarnings.PreferenceWarning;
+
+/**
+ * The weekly Re-subscribe Request Sheet: every open re-subscribe request, then every preference warning not
+ * yet listed, as one CSV file (UTF-8, header row, RFC 4180, formulas neutralised — see {@link CsvCells}).
+ * Times are shown in {@code optout.resubscribe.time-zone}.
+ */
+@Component("resubscribeSheet")
+public class ResubscribeSheet {
+
+    /** A built sheet: the file to send and what it lists, so that both can be marked once it is sent. */
+    public record Sheet(String fileName, byte[] content, List<Long> requestIds, List<Long> warningIds,
+                        Instant builtAt) {
+
+        public String text() {
+            return new String(content, StandardCharsets.UTF_8);
+        }
+    }
+
+    static final List<String> HEADER = List.of("Kind", "Contact Id", "Name", "Email", "Business Unit", "MID",
+            "Status", "Colour", "Opened", "Urgent", "Ticket", "Preference Fields");
+    static final String RESUBSCRIBE = "RESUBSCRIBE";
+
+    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
+    private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm");
+
+    private final ResubscribeRequests requests;
+    private final PreferenceWarnings warnings;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final TransactionTemplate transaction;
+
+    public ResubscribeSheet(ResubscribeRequests requests, PreferenceWarnings warnings, Clock clock,
+                            @Value("${optout.resubscribe.time-zone:America/Denver}") String zone,
+                            TransactionTemplate transaction) {
+        this.requests = requests;
+        this.warnings = warnings;
+        this.clock = clock;
+        this.zone = ZoneId.of(zone);
+        this.transaction = transaction;
+    }
+
+    public Sheet build() {
+        Instant now = clock.instant();
+        StringBuilder csv = new StringBuilder(CsvCells.row(HEADER));
+        List<Long> requestIds = new ArrayList<>();
+        for (ResubscribeRequest r : requests.open()) {
+            csv.append(CsvCells.row(List.of(RESUBSCRIBE, r.contactId(), nz(r.contactName()), nz(r.contactEmail()),
+                    r.unitName(), Long.toString(r.mid()), r.statusFound(), r.colour().name(), shown(r.openedAt()),
+                    r.urgent() ? "yes" : "no", nz(r.ticketReference()), "")));
+            requestIds.add(r.id());
+        }
+        List<Long> warningIds = new ArrayList<>();
+        for (PreferenceWarning w : warnings.unlisted()) {
+            csv.append(CsvCells.row(List.of(w.kind().name(), w.contactId(), nz(w.contactName()),
+                    nz(w.contactEmail()), "", "", "", "", shown(w.foundAt()), "", "", w.fields())));
+            warningIds.add(w.id());
+        }
+        String fileName = "resubscribe-requests-" + FILE_STAMP.format(now.atZone(zone)) + ".csv";
+        return new Sheet(fileName, csv.toString().getBytes(StandardCharsets.UTF_8), requestIds, warningIds, now);
+    }
+
+    /** Once the sheet is sent: its requests were exported, its warnings listed. */
+    public void markExported(Sheet sheet) {
+        transaction.executeWithoutResult(tx -> {
+            requests.markExported(sheet.requestIds(), sheet.builtAt());
+            warnings.markListed(sheet.warningIds(), sheet.builtAt());
+        });
+    }
+
+    private String shown(Instant instant) {
+        return instant == null ? "" : SHOWN.format(instant.atZone(zone));
+    }
+
+    private static String nz(String value) {
+        return value == null ? "" : value;
+    }
+}

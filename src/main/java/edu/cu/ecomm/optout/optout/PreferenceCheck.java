@@ -1,0 +1,76 @@
+package edu.cu.ecomm.optout.optout;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import edu.cu.ecomm.optout.ledger.ChangeLedger;
+import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.ledger.DeadLetters;
+
+/**
+ * Checks a contact's email-preference categories against its change: after an opt-out Salesforce should have
+ * cleared them all; after an opt-in the specialist should have re-ticked at least one. A disagreement is
+ * recorded as a warning the weekly sheet lists; it never holds the change back.
+ */
+@Component("preferenceCheck")
+public class PreferenceCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PreferenceCheck.class);
+
+    private final SalesforceContacts contacts;
+    private final PreferenceWarnings warnings;
+    private final DeadLetters deadLetters;
+    private final ChangeLedger ledger;
+
+    public PreferenceCheck(SalesforceContacts contacts, PreferenceWarnings warnings, DeadLetters deadLetters,
+                           ChangeLedger ledger) {
+        this.contacts = contacts;
+        this.warnings = warnings;
+        this.deadLetters = deadLetters;
+        this.ledger = ledger;
+    }
+
+    /**
+     * After an opt-out: records PREFERENCES_NOT_CLEARED when any category is still ticked.
+     *
+     * @param contactJson the {@code getSObject} answer for the contact
+     * @return the categories still ticked
+     */
+    public List<String> afterOptOut(ContactChange change, String contactJson) {
+        ContactPreferences contact = contacts.fromRecord(contactJson);
+        List<String> ticked = contact.ticked();
+        if (!ticked.isEmpty()) {
+            warnings.record(change.id(), withId(contact, change), WarningKind.PREFERENCES_NOT_CLEARED, ticked);
+            LOG.info("Contact {} opted out but still has {} ticked", change.contactId(), ticked);
+        }
+        return ticked;
+    }
+
+    /** After an opt-in: records NO_CATEGORY_RECHECKED when no category is ticked (and some are configured). */
+    public boolean afterOptIn(long changeId, ContactPreferences contact) {
+        if (contact.categories().isEmpty() || !contact.ticked().isEmpty()) {
+            return false;
+        }
+        warnings.record(changeId, contact, WarningKind.NO_CATEGORY_RECHECKED, List.copyOf(contact.categories().keySet()));
+        return true;
+    }
+
+    /**
+     * Salesforce does not know the contact (deleted or merged since the change): the preferences cannot be
+     * checked, which an operator should see, but the change still goes to CU Ascend.
+     */
+    public void contactNotFound(ContactChange change, Exception error) {
+        deadLetters.record("opt-out", "Contact not found in Salesforce; preferences not checked: "
+                        + (error == null ? "" : error.getMessage()), String.valueOf(change), null, null,
+                change.contactId());
+        ledger.markReady(change.id());
+    }
+
+    private static ContactPreferences withId(ContactPreferences contact, ContactChange change) {
+        return contact.contactId() != null ? contact : new ContactPreferences(change.contactId(), contact.name(),
+                contact.email(), contact.urgent(), contact.categories(), contact.optedOut());
+    }
+}

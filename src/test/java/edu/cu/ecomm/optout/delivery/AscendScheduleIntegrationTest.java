@@ -1,0 +1,142 @@
+package edu.cu.ecomm.optout.delivery;
+
+import static edu.cu.ecomm.optout.delivery.DeliveryDatabase.contact;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.quartz.CronTrigger;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobExecutionException;
+import org.quartz.Scheduler;
+import org.quartz.listeners.JobListenerSupport;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import edu.cu.ecomm.optout.OptOutSyncApplication;
+import edu.cu.ecomm.optout.ledger.ChangeLedger;
+import edu.cu.ecomm.optout.ledger.ChangeState;
+
+/**
+ * The nightly trigger as Quartz's clustered JDBC store runs it: whole service instances (Spring and Camel
+ * contexts) started and stopped against one database.
+ */
+class AscendScheduleIntegrationTest {
+
+    /** One fire of the nightly job on one instance. */
+    record Fire(String instanceId, Instant scheduledFireTime) {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Contacts {
+        @Bean
+        @Primary
+        FakeContacts fakeContacts() {
+            return new FakeContacts();
+        }
+    }
+
+    private final String database = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
+            + DeliveryDatabase.H2_OPTIONS;
+    private final Path work = Path.of("target", "ascend-schedule-it", UUID.randomUUID().toString());
+    private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+    private final List<Fire> fires = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopInstances() {
+        instances.forEach(ConfigurableApplicationContext::close);
+    }
+
+    @Test
+    void aNightMissedWhileTheServiceWasDownRunsOnceAtStartUp() {
+        ConfigurableApplicationContext first = start("0 0 1 * * ?");
+        JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(database, "sa", ""));
+        ReadyChanges.ready(first.getBean(ChangeLedger.class), contact(1), true, Instant.parse("2026-11-26T15:00:00Z"));
+        first.close();
+        // While the service is down, 01:00 passes: the stored trigger's next fire time is now hours behind.
+        long missed = Instant.now().minus(Duration.ofHours(3)).toEpochMilli();
+        jdbc.update("update qrtz_triggers set next_fire_time = ? where trigger_name = 'ascend-nightly'", missed);
+
+        ConfigurableApplicationContext restarted = start("0 0 1 * * ?");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> fires.size() == 1
+                && restarted.getBean(ChangeLedger.class).count(ChangeState.DELIVERED) == 1);
+        // Once, not once per missed fire: the next fire is the next night again.
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> fires.size() == 1);
+        long next = jdbc.queryForObject(
+                "select next_fire_time from qrtz_triggers where trigger_name = 'ascend-nightly'", Long.class);
+        assertThat(Instant.ofEpochMilli(next)).isAfter(Instant.now());
+    }
+
+    @Test
+    void aChangedTimeZoneReschedulesTheStoredTrigger() throws Exception {
+        start("0 0 1 * * ?").close();
+
+        ConfigurableApplicationContext restarted = start("0 0 1 * * ?", "--optout.ascend.time-zone=Europe/Paris");
+
+        CronTrigger trigger = (CronTrigger) restarted.getBean(Scheduler.class).getTrigger(AscendTriggerTimeZone.NIGHTLY);
+        assertThat(trigger.getTimeZone().getID()).isEqualTo("Europe/Paris");
+    }
+
+    @Test
+    void twoInstancesOnOneDatabaseFireEachTriggerOnce() {
+        start("0/2 * * * * ?");
+        start("0/2 * * * * ?");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> fires.size() >= 6);
+
+        Map<Instant, Long> firesPerTime = fires.stream()
+                .collect(Collectors.groupingBy(Fire::scheduledFireTime, Collectors.counting()));
+        assertThat(firesPerTime).allSatisfy((time, count) -> assertThat(count).as("fires at %s", time).isEqualTo(1));
+        assertThat(fires.stream().map(Fire::instanceId).distinct().count())
+                .as("instances that fired").isBetween(1L, 2L);
+    }
+
+    private ConfigurableApplicationContext start(String cron, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.datasource.url=" + database,
+                "--camel.main.routes-include-pattern=file:routes/ascend-nightly.camel.yaml",
+                "--optout.ascend.cron=" + cron,
+                "--optout.ascend.endpoint=file:" + work.resolve("outbox"),
+                "--optout.ascend.staging-dir=" + work.resolve("staging"),
+                "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=1000"));
+        args.addAll(List.of(more));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(OptOutSyncApplication.class,
+                Contacts.class).run(args.toArray(String[]::new));
+        instances.add(context);
+        Scheduler scheduler = context.getBean(Scheduler.class);
+        try {
+            String instanceId = scheduler.getSchedulerInstanceId();
+            scheduler.getListenerManager().addJobListener(new JobListenerSupport() {
+                @Override
+                public String getName() {
+                    return "fire-recorder";
+                }
+
+                @Override
+                public void jobWasExecuted(JobExecutionContext job, JobExecutionException error) {
+                    fires.add(new Fire(instanceId, job.getScheduledFireTime().toInstant()));
+                }
+            });
+        } catch (org.quartz.SchedulerException e) {
+            throw new IllegalStateException(e);
+        }
+        return context;
+    }
+}

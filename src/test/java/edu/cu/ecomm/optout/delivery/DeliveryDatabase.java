@@ -1,0 +1,69 @@
+package edu.cu.ecomm.optout.delivery;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import edu.cu.ecomm.optout.ledger.ChangeLedger;
+import edu.cu.ecomm.optout.ledger.ChangeSource;
+import edu.cu.ecomm.optout.ledger.NewChange;
+
+/**
+ * A fresh, migrated database for bean tests: in-memory H2 in PostgreSQL mode, as the service runs it; or, when
+ * {@code OPTOUT_TEST_POSTGRES_URL} is set (e.g. {@code jdbc:postgresql://127.0.0.1:5432/optout?user=postgres}),
+ * a new schema in that PostgreSQL database, so the same tests check the same migrations and SQL there.
+ */
+final class DeliveryDatabase {
+
+    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+
+    final DataSource dataSource;
+    final JdbcTemplate jdbc;
+    final TransactionTemplate transactions;
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T15:00:00Z"));
+    final ChangeLedger ledger;
+    private final AtomicLong events = new AtomicLong();
+
+    DeliveryDatabase() {
+        String postgres = System.getenv("OPTOUT_TEST_POSTGRES_URL");
+        if (postgres == null || postgres.isBlank()) {
+            this.dataSource = new DriverManagerDataSource(
+                    "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" + H2_OPTIONS, "sa", "");
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } else {
+            String schema = "delivery_" + UUID.randomUUID().toString().replace("-", "");
+            this.dataSource = new DriverManagerDataSource(postgres + (postgres.contains("?") ? "&" : "?")
+                    + "currentSchema=" + schema);
+            Flyway.configure().dataSource(dataSource).schemas(schema).locations("classpath:db/migration").load()
+                    .migrate();
+        }
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.ledger = new ChangeLedger(jdbc, clock);
+    }
+
+    /** Records a CDC change and moves it to READY; returns its ledger id. */
+    long ready(String contactId, boolean optedOut, Instant committed, int sequenceNumber) {
+        return ready(contactId, optedOut, committed, sequenceNumber, "tx-" + committed);
+    }
+
+    long ready(String contactId, boolean optedOut, Instant committed, int sequenceNumber, String transactionKey) {
+        long id = ledger.record(new NewChange(contactId, optedOut, "UPDATE", committed, 1L, transactionKey,
+                sequenceNumber, "event-" + events.incrementAndGet(), null, "com/salesforce/api/rest/64.0",
+                "005000000000001AAA", ChangeSource.CDC)).orElseThrow();
+        ledger.markReady(id);
+        return id;
+    }
+
+    static String contact(int n) {
+        return String.format("003%012dAAA", n);
+    }
+}

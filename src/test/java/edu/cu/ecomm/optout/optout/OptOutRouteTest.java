@@ -1,0 +1,144 @@
+package edu.cu.ecomm.optout.optout;
+
+import static edu.cu.ecomm.optout.optin.FlowsFixture.contactId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.salesforce.api.SalesforceException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import edu.cu.ecomm.optout.ledger.ChangeState;
+import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.optin.FlowRoutes;
+import edu.cu.ecomm.optout.optin.FlowsFixture;
+
+/** The route opt-out, with Salesforce's getSObject answered in-process. */
+class OptOutRouteTest {
+
+    @TempDir
+    Path outbox;
+
+    private final FlowsFixture f = new FlowsFixture();
+    private final List<String> reads = new ArrayList<>();
+    private final AtomicInteger unavailable = new AtomicInteger();
+    private volatile String answer;
+    private volatile boolean unknown;
+    private FlowRoutes routes;
+
+    @BeforeEach
+    void startRoutes() throws Exception {
+        routes = new FlowRoutes(f, outbox, "opt-out.camel.yaml")
+                .advice("opt-out", a -> a.weaveById("read-contact-preferences").replace().process(this::getSObject))
+                .start();
+    }
+
+    @AfterEach
+    void stopRoutes() {
+        routes.close();
+    }
+
+    private void getSObject(Exchange exchange) throws SalesforceException {
+        reads.add(exchange.getMessage().getHeader("sObjectId", String.class));
+        if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new SalesforceException("Service Unavailable (emulated)", 503);
+        }
+        if (unknown) {
+            throw new SalesforceException("NOT_FOUND: The requested resource does not exist", 404);
+        }
+        exchange.getMessage().setBody(answer);
+    }
+
+    private static String contact(String id, boolean alumni, boolean events, boolean giving) {
+        return """
+                {"attributes":{"type":"Contact"},"Id":"%s","Name":"Ada Lovelace","Email":"ada@example.edu",
+                 "Pref_Alumni_News__c":%s,"Pref_Events__c":%s,"Pref_Giving__c":%s}""".formatted(id, alumni, events, giving);
+    }
+
+    @Test
+    void preferencesNotClearedAfterAnOptOutAreListedAndTheChangeIsReady() {
+        ContactChange change = f.change(contactId(1), true);
+        answer = contact(contactId(1), false, true, false);
+
+        routes.send("direct:opt-out", change);
+
+        assertThat(reads).containsExactly(contactId(1));
+        assertThat(f.warnings.unlisted()).singleElement().satisfies(w -> {
+            assertThat(w.kind()).isEqualTo(WarningKind.PREFERENCES_NOT_CLEARED);
+            assertThat(w.fields()).isEqualTo("Pref_Events__c");
+        });
+        assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
+    }
+
+    @Test
+    void anOptOutClosesTheContactsOpenResubscribeRequests() {
+        f.requests.open(null, new ContactPreferences(contactId(1), "Ada", null, false, java.util.Map.of()),
+                new edu.cu.ecomm.optout.optin.UnitStatus(f.units.unit(FlowsFixture.BOULDER), "Held",
+                        edu.cu.ecomm.optout.optin.ShirtColour.GRAY, null));
+        ContactChange change = f.change(contactId(1), true);
+        answer = contact(contactId(1), false, false, false);
+
+        routes.send("direct:opt-out", change);
+
+        assertThat(f.requests.open()).isEmpty();
+        assertThat(f.requests.forContact(contactId(1)).get(0).closeReason()).isEqualTo("Contact opted out again");
+    }
+
+    @Test
+    void clearedPreferencesLeaveNoWarning() {
+        ContactChange change = f.change(contactId(1), true);
+        answer = contact(contactId(1), false, false, false);
+
+        routes.send("direct:opt-out", change);
+
+        assertThat(f.warnings.unlisted()).isEmpty();
+        assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
+    }
+
+    @Test
+    void anUnknownContactIsADeadLetterAndStillGoesToAscend() {
+        ContactChange change = f.change(contactId(1), true);
+        unknown = true;
+
+        routes.send("direct:opt-out", change);
+
+        assertThat(reads).hasSize(1);
+        assertThat(f.requests.open()).isEmpty();
+        assertThat(f.deadLetters.open()).singleElement().satisfies(d -> assertThat(d.routeId()).isEqualTo("opt-out"));
+        assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
+    }
+
+    @Test
+    void salesforceBrieflyUnavailableIsRetried() {
+        ContactChange change = f.change(contactId(1), true);
+        answer = contact(contactId(1), true, false, false);
+        unavailable.set(2);
+
+        routes.send("direct:opt-out", change);
+
+        assertThat(reads).hasSize(3);
+        assertThat(f.warnings.unlisted()).hasSize(1);
+        assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
+    }
+
+    @Test
+    void salesforceDownPastTheRetriesLeavesTheChangeReceivedForTheNextDispatch() {
+        ContactChange change = f.change(contactId(1), true);
+        answer = contact(contactId(1), false, false, false);
+        unavailable.set(10);
+
+        assertThatThrownBy(() -> routes.send("direct:opt-out", change)).hasRootCauseInstanceOf(SalesforceException.class);
+
+        assertThat(reads).hasSize(4);
+        assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.RECEIVED);
+        assertThat(f.deadLetters.open()).isEmpty();
+    }
+}
