@@ -72,7 +72,7 @@ final class IntakeBenchmark {
         }
     }
 
-    record Result(Load load, double publishSeconds, Rate ceiling, Rate service, long deadLetters,
+    record Result(Load load, double publishSeconds, Rate ceiling, Rate storageBound, Rate service, long deadLetters,
                   double startupSeconds, long idleRssKib, long loadRssKib) {
     }
 
@@ -99,6 +99,11 @@ final class IntakeBenchmark {
             log("ceiling: %,d events in %.2f s = %,.0f events/s; %.0f CPU us/event", ceiling.events(),
                     ceiling.seconds(), ceiling.eventsPerSecond(), ceiling.cpuMicrosPerEvent());
 
+            Rate storageBound = storageBound();
+            log("storage bound (plain JDBC into the H2 ledger): %,d changes in %.2f s = %,.0f changes/s; %.0f CPU us/event",
+                    storageBound.changes(), storageBound.seconds(), storageBound.changesPerSecond(),
+                    storageBound.cpuMicrosPerEvent());
+
             Startup startup = startup(salesforce, lastOfLoad);
             log("start-up to first recorded change: %.2f s; idle RSS %,d KiB", startup.seconds(), startup.idleRssKib());
 
@@ -107,7 +112,7 @@ final class IntakeBenchmark {
                     + " max RSS %,d KiB", throughput.rate().events(), throughput.rate().changes(),
                     throughput.rate().seconds(), throughput.rate().changesPerSecond(),
                     throughput.rate().eventsPerSecond(), throughput.rate().cpuMicrosPerEvent(), throughput.maxRssKib());
-            return new Result(load, publishSeconds, ceiling, throughput.rate(), throughput.deadLetters(),
+            return new Result(load, publishSeconds, ceiling, storageBound, throughput.rate(), throughput.deadLetters(),
                     startup.seconds(), startup.idleRssKib(), throughput.maxRssKib());
         }
     }
@@ -156,6 +161,28 @@ final class IntakeBenchmark {
         }
     }
 
+    // --- the storage bound -------------------------------------------------------------------------------------
+
+    private Rate storageBound() throws Exception {
+        Path database = workDir.resolve("ledger-bound").resolve("ledger");
+        Process writer = JavaProcesses.start(List.of("-Xmx" + heap), JavaProcesses.fullClasspath(),
+                LedgerInsertBound.class.getName(), List.of(database.toString(), Integer.toString(load.events()),
+                        Integer.toString(load.bulkEvery()), Integer.toString(load.bulkSize())), Map.of(),
+                workDir.resolve("ledger-bound.log"));
+        if (!writer.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS) || writer.exitValue() != 0) {
+            writer.destroyForcibly();
+            throw new IllegalStateException("the storage-bound writer failed; see ledger-bound.log");
+        }
+        for (String line : Files.readAllLines(workDir.resolve("ledger-bound.log"))) {
+            if (line.startsWith(LedgerInsertBound.INSERTED)) {
+                String[] figures = line.split(" ");
+                return new Rate(Long.parseLong(figures[1]), Long.parseLong(figures[2]),
+                        Double.parseDouble(figures[3]), Double.parseDouble(figures[4]));
+            }
+        }
+        throw new IllegalStateException("the storage-bound writer printed no result; see ledger-bound.log");
+    }
+
     // --- the service --------------------------------------------------------------------------------------------
 
     private record Startup(double seconds, long idleRssKib) {
@@ -181,7 +208,7 @@ final class IntakeBenchmark {
             }
             double startupSeconds = (recorded - launched) / 1e9;
             // Idle: started, caught up, nothing arriving.
-            Thread.sleep(15_000);
+            Thread.sleep(10_000);
             long idle = JavaProcesses.residentKib(service.pid()).orElse(-1);
             return new Startup(startupSeconds, idle);
         } finally {

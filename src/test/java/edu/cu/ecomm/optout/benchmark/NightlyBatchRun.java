@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 final class NightlyBatchRun {
 
     static final String MAIN = "edu.cu.ecomm.optout.delivery.NightlyBatchBenchmark";
-    private static final Pattern FIGURES = Pattern.compile("([\\d,]+) rows in\\s+([\\d.]+) s =\\s+([\\d,]+) rows/s");
+    private static final Pattern ROWS = Pattern.compile("([\\d,]+) rows in");
+    private static final Pattern RATE = Pattern.compile("=\\s+([\\d,]+) rows/s");
 
     record Figures(long rows, double seconds, double rowsPerSecond) {
     }
@@ -68,12 +69,15 @@ final class NightlyBatchRun {
                 figures(output, "Batch").orElse(null), maxRss);
     }
 
+    /** From a line such as {@code Batch (…): 1,000,000 rows in 4.08 s = 245,158 rows/s (…)}. */
     private static Optional<Figures> figures(List<String> output, String prefix) {
         for (String line : output) {
-            Matcher matcher = FIGURES.matcher(line);
-            if (line.startsWith(prefix) && matcher.find()) {
-                return Optional.of(new Figures(Long.parseLong(matcher.group(1).replace(",", "")),
-                        Double.parseDouble(matcher.group(2)), Double.parseDouble(matcher.group(3).replace(",", ""))));
+            Matcher rows = ROWS.matcher(line);
+            Matcher rate = RATE.matcher(line);
+            if (line.startsWith(prefix) && rows.find() && rate.find()) {
+                long count = Long.parseLong(rows.group(1).replace(",", ""));
+                double perSecond = Double.parseDouble(rate.group(1).replace(",", ""));
+                return Optional.of(new Figures(count, count / perSecond, perSecond));
             }
         }
         return Optional.empty();
