@@ -90,7 +90,7 @@ public final class BenchmarksMain {
                 "1 Intake: %,d events (every %dth carries %d contacts; %,d changes), pre-published, heap %s"
                         .formatted(load.events(), load.bulkEvery(), load.bulkSize(), load.changes(), serviceHeap),
                 ("real intake route (the service, H2 file ledger): %,.0f changes/s recorded (%,.0f events/s;"
-                        + " %,d changes in %.1f s; %.0f CPU us/event; %d dead letters)")
+                        + " %,d changes in %.1f s; %.0f CPU us/event; %d dead letters from intake)")
                         .formatted(service.changesPerSecond(), service.eventsPerSecond(), service.changes(),
                                 service.seconds(), service.cpuMicrosPerEvent(), intake.deadLetters()),
                 ("ceiling, bare pubSubSubscribe counter: %,.0f changes/s (%,.0f events/s; %.1f s; %.0f CPU us/event)."

@@ -236,7 +236,7 @@ final class IntakeBenchmark {
                 double seconds = (caughtUp - firstSent) / 1e9;
                 // The start-up marker (a CREATE after the load) may already be in; count the load's rows only.
                 long changes = countOrZero(db, "select count(*) from contact_change where change_type = 'UPDATE'");
-                long deadLetters = countOrZero(db, "select count(*) from dead_letter");
+                long deadLetters = countOrZero(db, "select count(*) from dead_letter where route_id = 'contact-changes'");
                 return new Throughput(new Rate(lastOfLoad, changes, seconds, (cpuAfter - cpuBefore) / 1e3), deadLetters,
                         maxRss.get());
             }

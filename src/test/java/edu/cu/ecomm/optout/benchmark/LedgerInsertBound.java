@@ -19,7 +19,8 @@ import org.flywaydb.core.Flyway;
  * Flyway schema, same insert statement as {@code ChangeLedger}), 100 events per transaction with one checkpoint
  * update each, as the best a batching intake could do. No Camel, no Pub/Sub, no decoding.
  *
- * <p>Arguments: database file (without {@code .mv.db}), events, bulk-every, bulk-size. Prints
+ * <p>Arguments: database file (without {@code .mv.db}), events, bulk-every, bulk-size, and for experiments the
+ * DDL to run first (statements separated by {@code ;}, e.g. {@code drop index ix_contact_change_state}). Prints
  * {@code INSERTED <events> <rows> <seconds> <cpu seconds>}.
  */
 public final class LedgerInsertBound {
@@ -43,6 +44,14 @@ public final class LedgerInsertBound {
         int bulkEvery = Integer.parseInt(args[2]);
         int bulkSize = Integer.parseInt(args[3]);
         Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").load().migrate();
+        if (args.length > 4) {
+            // Experiments only: what each index of contact_change costs the writes (BENCHMARKS.md).
+            try (Connection db = DriverManager.getConnection(url, "sa", "")) {
+                for (String statement : args[4].split(";")) {
+                    db.createStatement().execute(statement);
+                }
+            }
+        }
 
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long rows = 0;
