@@ -35,7 +35,8 @@ class RoutesFolderTest {
                     .getRouteDefinitions().stream().map(RouteDefinition::getRouteId).toList();
             assertThat(ids).contains("contact-changes", "change-dispatch", "opt-out", "opt-in", "opt-in-lookups",
                     "resubscribe-weekly", "resubscribe-export", "resubscribe-tickets", "resubscribe-ticket",
-                    "resubscribe-tickets-retry", "ascend-nightly", "ascend-deliver-now");
+                    "resubscribe-tickets-retry", "ascend-nightly", "ascend-deliver-now", "gap-requery",
+                    "catch-up-requests", "catch-up-sweep", "catch-up");
         }
     }
 

@@ -147,42 +147,11 @@ public class AscendCsvWriter {
 
     /** A cell as written: neutralised if a spreadsheet would read it as a formula, then RFC 4180 quoted. */
     static String cell(String value) {
-        StringBuilder text = new StringBuilder();
-        appendCell(text, value);
-        return text.toString();
+        return CsvCells.cell(value);
     }
 
     private static void appendCell(StringBuilder line, String value) {
-        if (value == null || value.isEmpty()) {
-            return;
-        }
-        boolean formula = switch (value.charAt(0)) {
-            case '=', '+', '-', '@', '\t', '\r' -> true;
-            default -> false;
-        };
-        boolean quote = false;
-        for (int i = 0; i < value.length() && !quote; i++) {
-            char c = value.charAt(i);
-            quote = c == ',' || c == '"' || c == '\r' || c == '\n';
-        }
-        if (quote) {
-            line.append('"');
-        }
-        if (formula) {
-            line.append('\'');
-        }
-        if (quote) {
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c == '"') {
-                    line.append('"');
-                }
-                line.append(c);
-            }
-            line.append('"');
-        } else {
-            line.append(value);
-        }
+        line.append(CsvCells.cell(value));
     }
 
     static String sha256Hex(Path file) {

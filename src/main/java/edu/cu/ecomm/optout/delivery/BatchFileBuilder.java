@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import edu.cu.ecomm.optout.ops.CrashPoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -80,6 +81,7 @@ public class BatchFileBuilder {
     private AscendCsvWriter.Written write(AscendBatch batch, MemberIds.Encoder members) {
         List<String> fields = lookup.fields();
         try (AscendCsvWriter.CsvFile file = writer.create(stagingDir, batch.fileName(), fields)) {
+            CrashPoints.reach("batch-building");
             List<CollapsedChange> pending = new ArrayList<>(ContactFieldLookup.MAX_IDS_PER_QUERY);
             collapser.collapse(batch.highWaterId(), change -> {
                 pending.add(change);

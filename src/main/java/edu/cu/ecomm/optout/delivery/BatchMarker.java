@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import edu.cu.ecomm.optout.ops.CrashPoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,6 +40,7 @@ public class BatchMarker {
 
     /** The batch was delivered: marks it, its changes and the contacts' last known values. */
     public void markDelivered(AscendBatch batch) {
+        CrashPoints.reach("before-marking");
         transactions.executeWithoutResult(status -> {
             Instant now = clock.instant();
             int updated = jdbc.update("update ascend_batch set state = 'DELIVERED', delivered_at = ?,"

@@ -1,6 +1,5 @@
 package edu.cu.ecomm.optout.intake;
 
-import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.Service;
@@ -8,7 +7,6 @@ import org.apache.camel.component.salesforce.PubSubApiConsumer;
 import org.apache.camel.spi.LifecycleStrategy;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.LifecycleStrategySupport;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,13 +20,12 @@ class IntakeConfiguration {
      * plain bean is not picked up, hence this hook.
      */
     @Bean
-    CamelContextConfiguration resumeFromStoredCheckpoint(ReplayCheckpoints checkpoints,
-                                                         @Value("${optout.intake.topic}") String topic) {
+    CamelContextConfiguration resumeFromStoredCheckpoint(IntakeResume resume) {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
                 camelContext.getPropertiesComponent()
-                        .addPropertiesFunction(new CheckpointPropertiesFunction(checkpoints, topic));
+                        .addPropertiesFunction(new CheckpointPropertiesFunction(resume));
             }
 
             @Override

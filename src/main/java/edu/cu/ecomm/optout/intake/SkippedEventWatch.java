@@ -1,22 +1,27 @@
 package edu.cu.ecomm.optout.intake;
 
+import java.time.Instant;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
+import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * Makes visible the one loss intake cannot prevent: camel-salesforce decodes each event's Avro payload itself
  * and, when it cannot, logs the error and skips the event — the route never sees it, and the payload is gone.
  * Its only trace is that log line, so this watches for it and turns each one into a dead letter (reason and
- * time; no payload exists) for the operator, whose remedy is a catch-up from that time.
+ * time; no payload exists) for the operator, whose remedy is a catch-up from that time (replaying the letter
+ * runs it; the periodic sweep also finds what the event changed).
  */
 @Component
 class SkippedEventWatch extends AppenderBase<ILoggingEvent> implements SmartInitializingSingleton, DisposableBean {
@@ -26,11 +31,16 @@ class SkippedEventWatch extends AppenderBase<ILoggingEvent> implements SmartInit
             "org.apache.camel.component.salesforce.internal.client.PubSubApiClient$FetchResponseObserver";
 
     private final DeadLetters deadLetters;
+    private final ReplayCheckpoints checkpoints;
     private final MeterRegistry meters;
+    private final String topic;
 
-    SkippedEventWatch(DeadLetters deadLetters, MeterRegistry meters) {
+    SkippedEventWatch(DeadLetters deadLetters, ReplayCheckpoints checkpoints, MeterRegistry meters,
+                      @Value("${optout.intake.topic}") String topic) {
         this.deadLetters = deadLetters;
+        this.checkpoints = checkpoints;
         this.meters = meters;
+        this.topic = topic;
         setName("optout-skipped-event-watch");
     }
 
@@ -59,9 +69,13 @@ class SkippedEventWatch extends AppenderBase<ILoggingEvent> implements SmartInit
             return;
         }
         try {
+            // Events arrive in commit order, so the skipped one is no older than the last recorded one: a
+            // catch-up from the checkpoint's commit time (the letter's catch_up_from) finds what it changed.
+            Instant from = checkpoints.find(topic).map(c -> c.commitTimestamp() != null ? c.commitTimestamp()
+                    : c.updatedAt()).orElse(null);
             deadLetters.record(ContactChangeRecorder.ROUTE_ID, "event skipped by camel-salesforce, which could not"
                     + " decode it: " + event.getFormattedMessage()
-                    + " (payload not available; run a catch-up from this time)", null, null, null, null);
+                    + " (payload not available; run a catch-up from this time)", null, null, null, null, from);
             meters.counter("optout.intake.events", "outcome", "skipped").increment();
         } catch (RuntimeException e) {
             addError("could not record a skipped event", e);

@@ -36,10 +36,15 @@ public class ReplayCheckpoints {
                 topic).stream().findFirst();
     }
 
-    /** Moves the checkpoint of {@code topic} to {@code replayId}; joins the caller's transaction. */
+    /**
+     * Moves the checkpoint of {@code topic} to {@code replayId}; joins the caller's transaction. A null
+     * {@code commitTimestamp} (an event that could not be read) keeps the stored one, so catch-ups still know
+     * from when to look.
+     */
     public void advance(String topic, String replayId, Instant commitTimestamp) {
-        int updated = jdbc.update("update replay_checkpoint set replay_id = ?, commit_timestamp = ?, updated_at = ?"
-                + " where topic = ?", replayId, toSql(commitTimestamp), toSql(clock.instant()), topic);
+        int updated = jdbc.update("update replay_checkpoint set replay_id = ?,"
+                + " commit_timestamp = coalesce(?, commit_timestamp), updated_at = ? where topic = ?",
+                replayId, toSql(commitTimestamp), toSql(clock.instant()), topic);
         if (updated == 0) {
             jdbc.update("insert into replay_checkpoint (topic, replay_id, commit_timestamp, updated_at)"
                     + " values (?, ?, ?, ?)", topic, replayId, toSql(commitTimestamp), toSql(clock.instant()));

@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import edu.cu.ecomm.optout.delivery.CsvCells;
 import edu.cu.ecomm.optout.optout.PreferenceWarnings;
 import edu.cu.ecomm.optout.optout.PreferenceWarnings.PreferenceWarning;
 

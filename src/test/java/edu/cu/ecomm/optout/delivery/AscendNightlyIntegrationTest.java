@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import edu.cu.ecomm.optout.OptOutSyncApplication;
+import edu.cu.ecomm.optout.support.TestDatabases;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 
@@ -42,8 +43,7 @@ class AscendNightlyIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
-                + DeliveryDatabase.H2_OPTIONS);
+        TestDatabases.register(registry, TestDatabases.newName());
         registry.add("camel.main.routes-include-pattern", () -> "file:routes/ascend-nightly.camel.yaml");
         registry.add("optout.ascend.cron", () -> "0 0 1 1 1 ? 2099");
         registry.add("optout.ascend.endpoint", () -> "file:" + OUTBOX + "?tempPrefix=.part-");

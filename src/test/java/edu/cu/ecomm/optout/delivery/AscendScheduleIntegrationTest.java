@@ -30,6 +30,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import edu.cu.ecomm.optout.OptOutSyncApplication;
+import edu.cu.ecomm.optout.support.TestDatabases;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 
@@ -52,8 +53,7 @@ class AscendScheduleIntegrationTest {
         }
     }
 
-    private final String database = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
-            + DeliveryDatabase.H2_OPTIONS;
+    private final Map<String, String> database = TestDatabases.properties(TestDatabases.newName());
     private final Path work = Path.of("target", "ascend-schedule-it", UUID.randomUUID().toString());
     private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
     private final List<Fire> fires = new CopyOnWriteArrayList<>();
@@ -66,7 +66,8 @@ class AscendScheduleIntegrationTest {
     @Test
     void aNightMissedWhileTheServiceWasDownRunsOnceAtStartUp() {
         ConfigurableApplicationContext first = start("0 0 1 * * ?");
-        JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(database, "sa", ""));
+        JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(database.get("spring.datasource.url"),
+                database.get("spring.datasource.username"), database.get("spring.datasource.password")));
         ReadyChanges.ready(first.getBean(ChangeLedger.class), contact(1), true, Instant.parse("2026-11-26T15:00:00Z"));
         first.close();
         // While the service is down, 01:00 passes: the stored trigger's next fire time is now hours behind.
@@ -109,8 +110,9 @@ class AscendScheduleIntegrationTest {
     }
 
     private ConfigurableApplicationContext start(String cron, String... more) {
-        List<String> args = new ArrayList<>(List.of(
-                "--spring.datasource.url=" + database,
+        List<String> args = new ArrayList<>();
+        database.forEach((key, value) -> args.add("--" + key + "=" + value));
+        args.addAll(List.of(
                 "--camel.main.routes-include-pattern=file:routes/ascend-nightly.camel.yaml",
                 "--optout.ascend.cron=" + cron,
                 "--optout.ascend.endpoint=file:" + work.resolve("outbox"),

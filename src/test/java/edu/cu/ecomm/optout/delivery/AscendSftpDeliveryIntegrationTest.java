@@ -31,6 +31,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import edu.cu.ecomm.optout.OptOutSyncApplication;
+import edu.cu.ecomm.optout.support.TestDatabases;
 import edu.cu.ecomm.optout.emulator.sftp.SftpEmulator;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeState;
@@ -49,8 +50,7 @@ class AscendSftpDeliveryIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"
-                + DeliveryDatabase.H2_OPTIONS);
+        TestDatabases.register(registry, TestDatabases.newName());
         registry.add("camel.main.routes-include-pattern", () -> "file:routes/ascend-nightly.camel.yaml");
         registry.add("optout.ascend.cron", () -> "0 0 1 1 1 ? 2099");
         registry.add("optout.ascend.endpoint", () -> SFTP.endpointUri("inbox")

@@ -1,6 +1,7 @@
 package edu.cu.ecomm.optout.delivery;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,14 +13,16 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import edu.cu.ecomm.optout.support.MutableClock;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.NewChange;
+import edu.cu.ecomm.optout.support.TestDatabases;
 
 /**
  * A fresh, migrated database for bean tests: in-memory H2 in PostgreSQL mode, as the service runs it; or, when
- * {@code OPTOUT_TEST_POSTGRES_URL} is set (e.g. {@code jdbc:postgresql://127.0.0.1:5432/optout?user=postgres}),
- * a new schema in that PostgreSQL database, so the same tests check the same migrations and SQL there.
+ * {@code OPTOUT_TEST_DATABASE=postgres} (see {@link TestDatabases}), a new schema in the PostgreSQL database
+ * named by {@code OPTOUT_TEST_POSTGRES_URL}, so the same tests check the same migrations and SQL there.
  */
 final class DeliveryDatabase {
 
@@ -33,17 +36,16 @@ final class DeliveryDatabase {
     private final AtomicLong events = new AtomicLong();
 
     DeliveryDatabase() {
-        String postgres = System.getenv("OPTOUT_TEST_POSTGRES_URL");
-        if (postgres == null || postgres.isBlank()) {
+        if (!TestDatabases.onPostgres()) {
             this.dataSource = new DriverManagerDataSource(
                     "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" + H2_OPTIONS, "sa", "");
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         } else {
-            String schema = "delivery_" + UUID.randomUUID().toString().replace("-", "");
-            this.dataSource = new DriverManagerDataSource(postgres + (postgres.contains("?") ? "&" : "?")
-                    + "currentSchema=" + schema);
-            Flyway.configure().dataSource(dataSource).schemas(schema).locations("classpath:db/migration").load()
-                    .migrate();
+            Map<String, String> postgres = TestDatabases.properties(TestDatabases.newName());
+            this.dataSource = new DriverManagerDataSource(postgres.get("spring.datasource.url"),
+                    postgres.get("spring.datasource.username"), postgres.get("spring.datasource.password"));
+            Flyway.configure().dataSource(dataSource).schemas(postgres.get("spring.flyway.schemas"))
+                    .locations("classpath:db/migration").load().migrate();
         }
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));

@@ -63,6 +63,8 @@ class OptInOptOutIntegrationTest extends ServiceIntegrationTest {
         registry.add("optout.optin.retry-max", () -> "PT1S");
         registry.add("optout.tickets.endpoint", () -> "file:" + OUTBOX.resolve("tickets"));
         registry.add("optout.resubscribe.endpoint", () -> "file:" + OUTBOX.resolve("resubscribe"));
+        registry.add("optout.ascend.endpoint", () -> "file:" + OUTBOX.resolve("ascend"));
+        registry.add("optout.ascend.staging-dir", () -> OUTBOX.resolve("ascend-staging").toString());
     }
 
     @Autowired
@@ -236,7 +238,7 @@ class OptInOptOutIntegrationTest extends ServiceIntegrationTest {
     }
 
     @Test
-    void marketingCloudDownForAWhileLeavesOptInsReadyForAscendAndTheirLookUpsWaiting() {
+    void marketingCloudDownForAWhileLeavesOptInsWaitingWhileTheNightlyBatchCarriesThem() throws IOException {
         String contact = optedOutContact();
         marketingCloud.seed(BOULDER_MID, contact, "c@example.edu", "Unsubscribed");
         marketingCloud.setAvailable(false);
@@ -248,6 +250,11 @@ class OptInOptOutIntegrationTest extends ServiceIntegrationTest {
             assertThat(requests.forContact(contact)).isEmpty();
             assertThat(jdbc.queryForObject("select state from optin_lookup where change_id = ?", String.class,
                     optIn.id())).isEqualTo("PENDING");
+
+            // The nightly batch does not wait for Marketing Cloud: it carries the opt-in regardless.
+            camel.createProducerTemplate().sendBody("direct:ascend-deliver-now", null);
+            assertThat(ledger.find(optIn.id()).orElseThrow().state()).isEqualTo(ChangeState.DELIVERED);
+            assertThat(ascendRows()).anySatisfy(row -> assertThat(row).startsWith(contact + ",").contains(",FALSE,"));
         } finally {
             marketingCloud.setAvailable(true);
         }
@@ -279,6 +286,18 @@ class OptInOptOutIntegrationTest extends ServiceIntegrationTest {
                 "DONE".equals(jdbc.queryForObject("select state from optin_lookup where change_id = ?", String.class,
                         c.id()))));
         return changes;
+    }
+
+    /** Every data row of every Ascend file delivered so far. */
+    private static List<String> ascendRows() throws IOException {
+        try (var files = Files.list(OUTBOX.resolve("ascend"))) {
+            List<String> rows = new java.util.ArrayList<>();
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".csv")).toList()) {
+                List<String> lines = Files.readAllLines(file);
+                rows.addAll(lines.subList(1, lines.size()));
+            }
+            return rows;
+        }
     }
 
     private int attempts(ContactChange change) {

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import edu.cu.ecomm.optout.delivery.CsvCells;
 import edu.cu.ecomm.optout.optout.ContactPreferences;
 import edu.cu.ecomm.optout.optout.WarningKind;
 

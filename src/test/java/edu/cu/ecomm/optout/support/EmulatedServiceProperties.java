@@ -45,6 +45,11 @@ public final class EmulatedServiceProperties {
         properties.put("optout.salesforce.pub-sub-plaintext", "true");
         // Tests look at the ledger promptly.
         properties.put("optout.dispatch.poll-interval", "200");
+        // The first start's own catch-up and snapshot are done within a second or two, before a test changes
+        // anything, so that a test's change is recorded by intake (source CDC), not found by that catch-up.
+        properties.put("optout.catch-up.poll-interval", "200");
+        properties.put("optout.catch-up.settle", "PT1S");
+        properties.put("optout.initial-snapshot.poll-interval", "PT0.2S");
         return properties;
     }
 }

@@ -76,6 +76,21 @@ public final class SalesforceRestClient {
         return ids;
     }
 
+    /** Every contact's Email Opt Out, by id, read with SOQL page by page. */
+    public Map<String, Boolean> optOutValues() {
+        Map<String, Boolean> values = new LinkedHashMap<>();
+        JsonNode page = send("GET", API + "/query?q=" + URLEncoder.encode("SELECT Id, HasOptedOutOfEmail FROM Contact",
+                StandardCharsets.UTF_8), null, null, 200);
+        while (true) {
+            page.path("records").forEach(record -> values.put(record.path("Id").asText(),
+                    record.path("HasOptedOutOfEmail").asBoolean()));
+            if (page.path("done").asBoolean(true) || !page.hasNonNull("nextRecordsUrl")) {
+                return values;
+            }
+            page = send("GET", page.get("nextRecordsUrl").asText(), null, null, 200);
+        }
+    }
+
     private synchronized JsonNode send(String method, String path, Object body, String callOptionsClient,
                                        int expectedStatus) {
         if (accessToken == null) {

@@ -13,6 +13,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import edu.cu.ecomm.optout.support.MutableClock;
+
 class ContactStoreTest {
 
     private static final String ORIGIN = "com/salesforce/api/rest/64.0";

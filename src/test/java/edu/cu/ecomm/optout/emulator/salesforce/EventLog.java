@@ -82,6 +82,12 @@ final class EventLog {
         return events;
     }
 
+    /** How many events are still retained (replayable). */
+    synchronized int retainedCount() {
+        prune();
+        return retained.size();
+    }
+
     /** The sequence of the newest event, which is also how many were ever published (sequences start at 1). */
     synchronized long latestSequence() {
         return latestSequence;

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 
+import edu.cu.ecomm.optout.support.MutableClock;
+
 class EventLogTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T12:00:00Z"));

@@ -123,9 +123,52 @@ public final class PubSubEmulator implements ChangeEventSink {
         return schema.schema();
     }
 
+    /** How the next commits are published, when a test has armed a lossy delivery. */
+    private enum Lossy { GAP, OVERFLOW, GARBLED }
+
+    private final java.util.Deque<Lossy> lossy = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
     @Override
     public void publish(ContactChangeCommit commit) {
-        log.append(encoder.encode(commit));
+        Lossy next = lossy.poll();
+        if (next == null) {
+            log.append(encoder.encode(commit));
+            return;
+        }
+        switch (next) {
+            // Header only: the gap counterpart of the change type, the same records, no values or changed fields.
+            case GAP -> log.append(encoder.encode(new ContactChangeCommit("GAP_" + commit.changeType(),
+                    commit.recordIds(), Map.of(), Set.of(), Set.of(), commit.changeOrigin(), commit.transactionKey(),
+                    commit.sequenceNumber(), commit.commitTimestamp(), commit.commitNumber(), commit.commitUser())));
+            // One overflow event stands for the whole transaction: no record ids at all.
+            case OVERFLOW -> log.append(encoder.encode(new ContactChangeCommit("GAP_OVERFLOW", List.of(), Map.of(),
+                    Set.of(), Set.of(), commit.changeOrigin(), commit.transactionKey(), commit.sequenceNumber(),
+                    commit.commitTimestamp(), commit.commitNumber(), commit.commitUser())));
+            // Bytes no Avro reader can decode: camel-salesforce logs the error and skips the event.
+            case GARBLED -> log.append(new byte[] {(byte) 0xff, 0x01, 0x02});
+        }
+    }
+
+    /**
+     * The next {@code commits} commits are published as gap events (GAP_UPDATE for an UPDATE, GAP_CREATE for a
+     * CREATE, ...): header only, as Salesforce sends when it cannot produce the full events.
+     */
+    public void publishNextAsGapEvents(int commits) {
+        for (int i = 0; i < commits; i++) {
+            lossy.add(Lossy.GAP);
+        }
+    }
+
+    /** The next commit is published as a GAP_OVERFLOW event, as for a transaction too large for change events. */
+    public void publishNextAsOverflow() {
+        lossy.add(Lossy.OVERFLOW);
+    }
+
+    /** The next {@code commits} commits are published with payloads no reader can decode. */
+    public void publishNextGarbled(int commits) {
+        for (int i = 0; i < commits; i++) {
+            lossy.add(Lossy.GARBLED);
+        }
     }
 
     /**
@@ -222,6 +265,11 @@ public final class PubSubEmulator implements ChangeEventSink {
     /** Events published since start, including ones since dropped by retention. */
     public long publishedCount() {
         return log.latestSequence();
+    }
+
+    /** Events still within the retention window, i.e. still replayable. */
+    public int retainedCount() {
+        return log.retainedCount();
     }
 
     /** Open Subscribe streams whose first request has been accepted. */

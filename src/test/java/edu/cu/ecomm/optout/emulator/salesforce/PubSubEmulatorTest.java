@@ -32,6 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import edu.cu.ecomm.optout.support.MutableClock;
+
 class PubSubEmulatorTest {
 
     private static final Instant START = Instant.parse("2026-03-02T12:00:00Z");

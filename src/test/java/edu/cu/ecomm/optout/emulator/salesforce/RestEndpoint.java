@@ -39,12 +39,15 @@ final class RestEndpoint implements HttpHandler {
     private final AccessTokens tokens;
     private final ContactStore store;
     private final QueryCursors cursors;
+    private final BulkQueryJobs bulkQueryJobs;
     private final int pageSize;
 
-    RestEndpoint(AccessTokens tokens, ContactStore store, QueryCursors cursors, int pageSize) {
+    RestEndpoint(AccessTokens tokens, ContactStore store, QueryCursors cursors, BulkQueryJobs bulkQueryJobs,
+                 int pageSize) {
         this.tokens = tokens;
         this.store = store;
         this.cursors = cursors;
+        this.bulkQueryJobs = bulkQueryJobs;
         this.pageSize = pageSize;
     }
 
@@ -91,6 +94,8 @@ final class RestEndpoint implements HttpHandler {
         } else if (rest.get(0).equals("query") && rest.size() <= 2) {
             allow(method, "GET");
             query(request);
+        } else if (rest.size() >= 2 && rest.size() <= 4 && rest.get(0).equals("jobs") && rest.get(1).equals("query")) {
+            bulkQuery(request);
         } else if (rest.equals(List.of("composite", "sobjects"))) {
             allow(method, "PATCH");
             updateCollection(request);
@@ -145,6 +150,25 @@ final class RestEndpoint implements HttpHandler {
             Map<String, Object> values = FieldValues.forWrite(withoutAttributes(request.bodyObject()));
             store.update(Map.of(id, values), request.changeOrigin());
             Exchanges.sendEmpty(request.exchange, 204);
+        }
+    }
+
+    /** Bulk API 2.0 query jobs: POST jobs/query, GET jobs/query/{id}, GET jobs/query/{id}/results. */
+    private void bulkQuery(Request request) throws IOException {
+        List<String> rest = request.segments;
+        String method = request.exchange.getRequestMethod();
+        if (rest.size() == 2) {
+            allow(method, "POST");
+            Exchanges.sendJson(request.exchange, 200, bulkQueryJobs.create(request.bodyObject(), store.all(),
+                    request.version));
+        } else if (rest.size() == 3) {
+            allow(method, "GET");
+            Exchanges.sendJson(request.exchange, 200, bulkQueryJobs.get(rest.get(2), request.version));
+        } else if (rest.get(3).equals("results")) {
+            allow(method, "GET");
+            bulkQueryJobs.results(request.exchange, rest.get(2), Exchanges.form(request.exchange.getRequestURI().getRawQuery()));
+        } else {
+            throw SalesforceApiException.notFound();
         }
     }
 

@@ -97,6 +97,7 @@ public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable
     private final AccessTokens tokens;
     private final ContactStore store;
     private final QueryCursors cursors;
+    private final BulkQueryJobs bulkQueryJobs;
     private HttpServer server;
     private ExecutorService executor;
 
@@ -111,6 +112,7 @@ public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable
         this.tokens = new AccessTokens(config.orgId(), config.clock(), config.tokenLifetime());
         this.store = new ContactStore(ids, userId, config.clock(), sink);
         this.cursors = new QueryCursors(ids);
+        this.bulkQueryJobs = new BulkQueryJobs(ids, userId, config.clock());
     }
 
     /** Binds the port and starts answering. */
@@ -133,7 +135,7 @@ public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable
                 config.clientSecret(), config.username(), config.password());
         server.createContext("/services/oauth2/",
                 new OAuthEndpoint(credentials, config.orgId(), userId, tokens, config.clock(), this::baseUrl));
-        server.createContext("/services/data", new RestEndpoint(tokens, store, cursors, config.pageSize()));
+        server.createContext("/services/data", new RestEndpoint(tokens, store, cursors, bulkQueryJobs, config.pageSize()));
         server.createContext("/", exchange -> {
             try (exchange) {
                 Exchanges.sendError(exchange, SalesforceApiException.notFound());

@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import edu.cu.ecomm.optout.support.MutableClock;
+
 /** The emulator over real sockets, driven the way camel-salesforce drives Salesforce. */
 class SalesforceHttpEmulatorTest {
 

@@ -1,4 +1,4 @@
-package edu.cu.ecomm.optout.optin;
+package edu.cu.ecomm.optout.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package edu.cu.ecomm.optout.optin;
+package edu.cu.ecomm.optout.delivery;
 
 import java.util.List;
 
@@ -7,7 +7,7 @@ import java.util.List;
  * holds a comma, quote, CR or LF, quotes doubled) and spreadsheet formulas neutralised: a cell starting with
  * {@code = + - @}, tab or CR gets a leading {@code '} so a spreadsheet shows it as text.
  *
- * <p>Kept in one small class so that it can be folded into the delivery's CSV writer if that one is shared.
+ * <p>One rule for every CSV the service writes: the Ascend file and the Re-subscribe Request Sheet.
  */
 public final class CsvCells {
 

@@ -1,0 +1,204 @@
+package edu.cu.ecomm.optout.intake;
+
+import static edu.cu.ecomm.optout.ledger.SqlTime.toSql;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import edu.cu.ecomm.optout.intake.ContactReconciler.Result;
+import edu.cu.ecomm.optout.ledger.ChangeSource;
+import edu.cu.ecomm.optout.ledger.LedgerWrites;
+import edu.cu.ecomm.optout.ledger.SqlTime;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Catch-up: every contact whose SystemModstamp is at or after a point in time, read with SOQL a page at a time
+ * and compared with the last known values; what differs is recorded (source CATCHUP, event id
+ * {@code catchup:<SystemModstamp millis>}, so a second catch-up over the same time records nothing twice).
+ *
+ * <p>Catch-ups are asked for durably ({@code catch_up_request}) where the need arises — an overflow event (in
+ * the transaction that moves the checkpoint past it), a checkpoint older than the retention window, a replay id
+ * Salesforce rejected, first start (the initial snapshot) — and run by the {@code catch-up-requests} route.
+ * Pending requests are merged: one run from the earliest time covers them all. {@link #catchUpFrom} runs one
+ * directly ({@code direct:catch-up}, the operator's "catch up from T"); {@link #sweep} is the periodic one.
+ */
+@Component("catchUps")
+public class CatchUps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatchUps.class);
+
+    static final String CATCH_UP = "CATCH_UP";
+    static final String SNAPSHOT = "SNAPSHOT";
+
+    /** What one catch-up did. */
+    public record Report(Instant from, String reason, long compared, long recorded) {
+    }
+
+    private record Request(long id, String kind, Instant from, String reason, Instant requestedAt) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final SalesforceOptOutValues salesforce;
+    private final ContactReconciler reconciler;
+    private final LedgerWrites writes;
+    private final InitialSnapshot snapshot;
+    private final MeterRegistry meters;
+    private final Duration lookBack;
+    private final Duration settle;
+
+    public CatchUps(JdbcTemplate jdbc, Clock clock, SalesforceOptOutValues salesforce, ContactReconciler reconciler,
+                    LedgerWrites writes, InitialSnapshot snapshot, MeterRegistry meters,
+                    @Value("${optout.catch-up.look-back:PT2H}") Duration lookBack,
+                    @Value("${optout.catch-up.settle:PT30S}") Duration settle) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.salesforce = salesforce;
+        this.reconciler = reconciler;
+        this.writes = writes;
+        this.snapshot = snapshot;
+        this.meters = meters;
+        this.lookBack = lookBack;
+        this.settle = settle;
+    }
+
+    /** Asks for a catch-up from {@code from}; joins the caller's transaction, so it is durable with it. */
+    public void request(Instant from, String reason) {
+        insert(CATCH_UP, from, reason, clock.instant());
+        LOG.warn("Catch-up from {} requested: {}", from, reason);
+    }
+
+    /**
+     * Asks for a catch-up from {@code from} that covers the hole a subscription at LATEST leaves: it runs only
+     * once the subscription has had {@code optout.catch-up.settle} to open, so that it also sees every change
+     * made while the subscription was opening. Joins the caller's transaction.
+     */
+    public void requestAfterResubscribe(Instant from, String reason) {
+        insert(CATCH_UP, from, reason, clock.instant().plus(settle));
+        LOG.warn("Catch-up from {} requested, to run once the subscription at LATEST is open: {}", from, reason);
+    }
+
+    /** Asks for the initial snapshot of every contact's value. */
+    public void requestSnapshot(String reason) {
+        insert(SNAPSHOT, null, reason, clock.instant());
+        LOG.info("Initial snapshot requested: {}", reason);
+    }
+
+    private void insert(String kind, Instant from, String reason, Instant notBefore) {
+        jdbc.update("insert into catch_up_request (kind, from_time, reason, requested_at, not_before, state)"
+                        + " values (?, ?, ?, ?, ?, 'PENDING')",
+                kind, toSql(from), abbreviate(reason, 255), toSql(clock.instant()), toSql(notBefore));
+    }
+
+    /** True once a snapshot has been asked for (pending or done). */
+    public boolean snapshotRequested() {
+        return jdbc.queryForObject("select count(*) from catch_up_request where kind = ?", Long.class, SNAPSHOT) > 0;
+    }
+
+    public long pendingCount() {
+        return jdbc.queryForObject("select count(*) from catch_up_request where state = 'PENDING'", Long.class);
+    }
+
+    /**
+     * Runs what is pending: a snapshot first, then one catch-up from the earliest pending time for every pending
+     * catch-up. A failure leaves them pending for the next poll.
+     *
+     * @return changes recorded
+     */
+    public long runPending() {
+        List<Request> pending = jdbc.query("select id, kind, from_time, reason, requested_at from catch_up_request"
+                        + " where state = 'PENDING' and not_before <= ? order by id",
+                (rs, row) -> new Request(rs.getLong("id"), rs.getString("kind"), SqlTime.instant(rs, "from_time"),
+                        rs.getString("reason"), SqlTime.instant(rs, "requested_at")), toSql(clock.instant()));
+        long recorded = 0;
+        for (Request request : pending.stream().filter(r -> SNAPSHOT.equals(r.kind())).toList()) {
+            try {
+                InitialSnapshot.Report report = snapshot.run(request.requestedAt());
+                done(List.of(request), report.contacts(), report.recorded());
+                recorded += report.recorded();
+            } catch (RuntimeException e) {
+                failed(List.of(request), e);
+                return recorded;
+            }
+        }
+        List<Request> catchUps = pending.stream().filter(r -> CATCH_UP.equals(r.kind())).toList();
+        if (!catchUps.isEmpty()) {
+            Instant from = catchUps.stream().map(Request::from).min(Instant::compareTo).orElseThrow();
+            String reasons = String.join("; ", catchUps.stream().map(Request::reason).distinct().toList());
+            try {
+                Report report = catchUpFrom(from, reasons);
+                done(catchUps, report.compared(), report.recorded());
+                recorded += report.recorded();
+            } catch (RuntimeException e) {
+                failed(catchUps, e);
+            }
+        }
+        return recorded;
+    }
+
+    /** The periodic sweep: a catch-up over the look-back ({@code optout.catch-up.look-back}). */
+    public Report sweep() {
+        return catchUpFrom(clock.instant().minus(lookBack), "periodic sweep over " + lookBack);
+    }
+
+    /**
+     * Catches up from {@code from} now: reads every contact changed since, records what differs.
+     *
+     * @param from   an {@link Instant} or ISO-8601 text ({@code 2026-11-27T06:00:00Z}) — what an operator types
+     * @param reason for the log; may be null
+     */
+    public Report catchUpFrom(Object from, String reason) {
+        Instant start = from instanceof Instant instant ? instant : parse(String.valueOf(from));
+        String why = reason == null || reason.isBlank() ? "requested" : reason;
+        LOG.info("Catch-up from {} ({}) starting", start, why);
+        Result[] total = {Result.none()};
+        salesforce.modifiedSince(start, page -> {
+            Result result = writes.inTransaction(() -> reconciler.reconcile(page, ChangeSource.CATCHUP, "CATCHUP",
+                    value -> "catchup:" + value.systemModstamp().toEpochMilli()));
+            total[0] = total[0].plus(result);
+        });
+        meters.counter("optout.catch-up.runs").increment();
+        meters.counter("optout.catch-up.changes.recorded").increment(total[0].recorded());
+        LOG.info("Catch-up from {} ({}): {} contact(s) changed since, {} differed and were recorded",
+                start, why, total[0].compared(), total[0].recorded());
+        return new Report(start, why, total[0].compared(), total[0].recorded());
+    }
+
+    private static Instant parse(String text) {
+        try {
+            return Instant.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("catch up from '" + text + "'? Give an ISO-8601 instant such as"
+                    + " 2026-11-27T06:00:00Z", e);
+        }
+    }
+
+    private void done(List<Request> requests, long compared, long recorded) {
+        for (Request request : requests) {
+            jdbc.update("update catch_up_request set state = 'DONE', attempts = attempts + 1, compared = ?, recorded = ?,"
+                    + " completed_at = ?, last_error = null where id = ?", compared, recorded, toSql(clock.instant()),
+                    request.id());
+        }
+    }
+
+    private void failed(List<Request> requests, RuntimeException e) {
+        LOG.warn("Catch-up ({}) failed; it stays pending and is tried again: {}",
+                requests.stream().map(Request::reason).distinct().toList(), e.toString());
+        for (Request request : requests) {
+            jdbc.update("update catch_up_request set attempts = attempts + 1, last_error = ? where id = ?",
+                    abbreviate(e.toString(), 4000), request.id());
+        }
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+    }
+}

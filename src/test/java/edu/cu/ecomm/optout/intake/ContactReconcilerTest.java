@@ -1,0 +1,124 @@
+package edu.cu.ecomm.optout.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import edu.cu.ecomm.optout.ledger.ChangeLedger;
+import edu.cu.ecomm.optout.ledger.ChangeSource;
+import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.ledger.KnownValues;
+import edu.cu.ecomm.optout.ledger.NewChange;
+import edu.cu.ecomm.optout.support.TestDatabases;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/** The comparison rules of catch-ups and gap re-reads, on a migrated database. */
+class ContactReconcilerTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static final String CONTACT = "003000000000001AAA";
+
+    private final JdbcTemplate jdbc = new JdbcTemplate(database());
+    private final Clock clock = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);
+    private final ChangeLedger ledger = new ChangeLedger(jdbc, clock);
+    private final KnownValues known = new KnownValues(jdbc, clock);
+    private final ContactReconciler reconciler = new ContactReconciler(known, ledger);
+
+    @Test
+    void valueDifferentFromTheLastRecordedOneIsRecordedAtItsModstamp() {
+        cdc(true, T0);
+
+        ContactReconciler.Result result = catchUp(new ContactValue(CONTACT, false, T0.plusSeconds(60)));
+
+        assertThat(result.recorded()).isEqualTo(1);
+        ContactChange change = ledger.forContact(CONTACT).get(1);
+        assertThat(change.optedOut()).isFalse();
+        assertThat(change.source()).isEqualTo(ChangeSource.CATCHUP);
+        assertThat(change.commitTimestamp()).isEqualTo(T0.plusSeconds(60));
+    }
+
+    @Test
+    void valueEqualToTheLastRecordedOneRecordsNothing() {
+        cdc(true, T0);
+
+        assertThat(catchUp(new ContactValue(CONTACT, true, T0.plusSeconds(60))).recorded()).isZero();
+    }
+
+    @Test
+    void readOlderThanTheLedgersLatestChangeRecordsNothing() {
+        cdc(true, T0.plusSeconds(120));
+
+        assertThat(catchUp(new ContactValue(CONTACT, false, T0.plusSeconds(60))).recorded())
+                .as("a stale read must not take CU Ascend back in time").isZero();
+    }
+
+    @Test
+    void rememberedValueIsComparedWhenTheLedgerHasNone() {
+        known.remember(Map.of(CONTACT, true), Map.of(CONTACT, T0));
+
+        assertThat(catchUp(new ContactValue(CONTACT, true, T0.plusSeconds(60))).recorded()).isZero();
+        assertThat(catchUp(new ContactValue(CONTACT, false, T0.plusSeconds(90))).recorded()).isEqualTo(1);
+    }
+
+    @Test
+    void contactSeenForTheFirstTimeNotOptedOutIsRememberedWithoutAChange() {
+        ContactReconciler.Result result = catchUp(new ContactValue(CONTACT, false, T0));
+
+        assertThat(result.recorded()).isZero();
+        assertThat(result.remembered()).isEqualTo(1);
+        assertThat(known.of(List.of(CONTACT)).get(CONTACT).optedOut()).isFalse();
+    }
+
+    @Test
+    void contactSeenForTheFirstTimeOptedOutIsRecorded() {
+        assertThat(catchUp(new ContactValue(CONTACT, true, T0)).recorded()).isEqualTo(1);
+    }
+
+    @Test
+    void theSameReadReconciledTwiceRecordsOnce() {
+        cdc(false, T0);
+        ContactValue read = new ContactValue(CONTACT, true, T0.plusSeconds(60));
+
+        catchUp(read);
+        jdbc.update("delete from contact_change where source = 'CDC'");
+
+        assertThat(catchUp(read).recorded()).as("same event id: already recorded").isZero();
+        assertThat(ledger.forContact(CONTACT)).hasSize(1);
+    }
+
+    private ContactReconciler.Result catchUp(ContactValue value) {
+        return reconciler.reconcile(List.of(value), ChangeSource.CATCHUP, "CATCHUP",
+                v -> "catchup:" + v.systemModstamp().toEpochMilli());
+    }
+
+    private void cdc(boolean optedOut, Instant at) {
+        ledger.record(new NewChange(CONTACT, optedOut, "UPDATE", at, 1L, "tx", 1, UUID.randomUUID().toString(), null,
+                "com/salesforce/api/rest/64.0", null, ChangeSource.CDC)).orElseThrow();
+    }
+
+    private static DataSource database() {
+        DataSource dataSource;
+        if (TestDatabases.onPostgres()) {
+            Map<String, String> postgres = TestDatabases.properties(TestDatabases.newName());
+            dataSource = new DriverManagerDataSource(postgres.get("spring.datasource.url"),
+                    postgres.get("spring.datasource.username"), postgres.get("spring.datasource.password"));
+            Flyway.configure().dataSource(dataSource).schemas(postgres.get("spring.flyway.schemas"))
+                    .locations("classpath:db/migration").load().migrate();
+        } else {
+            dataSource = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID()
+                    + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "");
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        }
+        return dataSource;
+    }
+}

@@ -1,0 +1,54 @@
+package edu.cu.ecomm.optout.intake;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+
+/** Hand-made change events for intake tests. */
+final class HandMadeChangeEvents {
+
+    private HandMadeChangeEvents() {
+    }
+
+    /** A well-formed Avro opt-out event (camel-salesforce decodes it) whose changedFields bitmap is {@code bitmap}. */
+    static byte[] withBitmap(SalesforceEmulator salesforce, String contact, String bitmap) {
+        Schema schema = salesforce.pubSub().eventSchema();
+        Schema headerSchema = schema.getField("ChangeEventHeader").schema();
+        GenericRecord header = new GenericData.Record(headerSchema);
+        header.put("entityName", "Contact");
+        header.put("recordIds", List.of(contact));
+        header.put("changeType", new GenericData.EnumSymbol(headerSchema.getField("changeType").schema(), "UPDATE"));
+        header.put("changeOrigin", "com/salesforce/api/rest/64.0");
+        header.put("transactionKey", UUID.randomUUID().toString());
+        header.put("sequenceNumber", 1);
+        header.put("commitTimestamp", Instant.now().toEpochMilli());
+        header.put("commitNumber", 1L);
+        header.put("commitUser", "005A0000001abcdEAA");
+        header.put("nulledFields", List.of());
+        header.put("diffFields", List.of());
+        header.put("changedFields", List.of(bitmap));
+        GenericRecord event = new GenericData.Record(schema);
+        event.put("ChangeEventHeader", header);
+        event.put("HasOptedOutOfEmail", true);
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+            new GenericDatumWriter<GenericRecord>(schema).write(event, encoder);
+            encoder.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
