@@ -65,6 +65,16 @@ public class IntakeResume {
         return decided;
     }
 
+    /**
+     * Decides again for a subscription that starts once more in this process: intake resumed by an admin, or taken
+     * over by this node from a failed cluster leader. The checkpoint has moved since start-up (or aged past the
+     * retention window), so the start-up decision no longer holds. Called right before each start of the consumer.
+     */
+    public synchronized StartingPoint decideAgain() {
+        decided = null;
+        return startingPoint();
+    }
+
     private StartingPoint decide() {
         Optional<Checkpoint> stored = checkpoints.find(topic);
         if (stored.isEmpty()) {

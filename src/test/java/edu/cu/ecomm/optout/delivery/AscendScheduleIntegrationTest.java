@@ -117,7 +117,9 @@ class AscendScheduleIntegrationTest {
                 "--optout.ascend.cron=" + cron,
                 "--optout.ascend.endpoint=file:" + work.resolve("outbox"),
                 "--optout.ascend.staging-dir=" + work.resolve("staging"),
-                "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=1000"));
+                "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=1000",
+                // Two instances in one JVM: no HTTP port and no JMX names to share.
+                "--spring.main.web-application-type=none", "--spring.jmx.enabled=false"));
         args.addAll(List.of(more));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(OptOutSyncApplication.class,
                 Contacts.class).run(args.toArray(String[]::new));

@@ -33,6 +33,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Intake end to end: contacts changed through the emulated org's REST API become Change Data Capture events
@@ -48,6 +49,8 @@ class ContactChangesIntegrationTest extends ServiceIntegrationTest {
     ChangeLedger ledger;
     @Autowired
     DeadLetters deadLetters;
+    @Autowired
+    JdbcTemplate jdbc;
 
     private SalesforceRestClient specialist;
 
@@ -56,6 +59,9 @@ class ContactChangesIntegrationTest extends ServiceIntegrationTest {
         specialist = new SalesforceRestClient(salesforce.loginUrl());
         // The subscription starts at LATEST: changes made before it is open would not be seen.
         await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 1);
+        // The first start's snapshot and catch-up are done: what a test changes is intake's to record.
+        await().atMost(PATIENCE).until(() -> jdbc.queryForObject(
+                "select count(*) from catch_up_request where state = 'PENDING'", Long.class) == 0);
     }
 
     @Test

@@ -1,0 +1,94 @@
+package edu.cu.ecomm.optout.ops;
+
+import java.time.Instant;
+
+import edu.cu.ecomm.optout.ledger.ChangeState;
+import edu.cu.ecomm.optout.ledger.ReplayCheckpoints.Checkpoint;
+import org.springframework.jmx.export.annotation.ManagedAttribute;
+import org.springframework.jmx.export.annotation.ManagedOperation;
+import org.springframework.jmx.export.annotation.ManagedOperationParameter;
+import org.springframework.jmx.export.annotation.ManagedResource;
+import org.springframework.stereotype.Component;
+
+/** JMX: the Salesforce subscription and the intake route ({@code edu.cu.ecomm.optout:type=Intake}). */
+@Component
+@ManagedResource(objectName = Jmx.DOMAIN + ":type=Intake",
+        description = "Intake of Salesforce Contact changes: subscription, checkpoint, lag; pause, resume, catch-up")
+public class IntakeMBean {
+
+    private final IntakeControl intake;
+    private final LedgerFigures figures;
+    private final CatchUpRequests catchUps;
+
+    public IntakeMBean(IntakeControl intake, LedgerFigures figures, CatchUpRequests catchUps) {
+        this.intake = intake;
+        this.figures = figures;
+        this.catchUps = catchUps;
+    }
+
+    @ManagedAttribute(description = "Subscription state on this node: route status, connected or not, cluster role")
+    public String getSubscriptionState() {
+        return intake.routeStatus() + ", " + switch (intake.connection()) {
+            case CONNECTED -> "connected";
+            case DISCONNECTED -> "not connected";
+            case UNKNOWN -> "connection unknown";
+        } + ", " + intake.role();
+    }
+
+    @ManagedAttribute(description = "Camel status of the intake route contact-changes on this node")
+    public String getRouteStatus() {
+        return intake.routeStatus();
+    }
+
+    @ManagedAttribute(description = "True while this node holds an open Pub/Sub subscription to Salesforce")
+    public boolean isConnected() {
+        return intake.isConnected();
+    }
+
+    @ManagedAttribute(description = "This node's intake role: single (no cluster), leader or standby")
+    public String getRole() {
+        return intake.role();
+    }
+
+    @ManagedAttribute(description = "Salesforce commit time of the newest event recorded (ISO-8601; empty before the first)")
+    public String getLastEventCommitTime() {
+        return Jmx.time(figures.lastEventCommitTime());
+    }
+
+    @ManagedAttribute(description = "Seconds between the newest event's commit in Salesforce and its recording here (-1 before the first)")
+    public long getIntakeLagSeconds() {
+        return Jmx.seconds(figures.intakeLag());
+    }
+
+    @ManagedAttribute(description = "When the checkpoint last moved (ISO-8601; empty before the first event)")
+    public String getCheckpointUpdatedAt() {
+        return Jmx.time(figures.checkpoint().map(Checkpoint::updatedAt));
+    }
+
+    @ManagedAttribute(description = "Stored replay id intake resumes from (base64; empty before the first event)")
+    public String getCheckpointReplayId() {
+        return figures.checkpoint().map(Checkpoint::replayId).orElse("");
+    }
+
+    @ManagedAttribute(description = "Changes recorded whose opt-out or opt-in flow has not run yet")
+    public long getChangesReceived() {
+        return figures.inState(ChangeState.RECEIVED);
+    }
+
+    @ManagedOperation(description = "Pause intake on this node: stop the Salesforce subscription (events wait in Salesforce up to 72 hours)")
+    public String pause() {
+        return intake.pause();
+    }
+
+    @ManagedOperation(description = "Resume intake from the stored checkpoint")
+    public String resume() {
+        return intake.resume();
+    }
+
+    @ManagedOperation(description = "Re-read from Salesforce every contact changed since a time and record what is missing")
+    @ManagedOperationParameter(name = "from", description = "ISO-8601 instant, e.g. 2025-11-27T06:00:00Z")
+    public String catchUpFrom(String from) {
+        Instant since = Jmx.parseTime(from);
+        return catchUps.catchUpFrom(since, "requested over JMX");
+    }
+}

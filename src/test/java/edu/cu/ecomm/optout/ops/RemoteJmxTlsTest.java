@@ -1,0 +1,83 @@
+package edu.cu.ecomm.optout.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Remote JMX with TLS: the registry and connector answer only TLS, with the configured key. */
+class RemoteJmxTlsTest {
+
+    @TempDir
+    Path folder;
+
+    private RemoteJmxServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void registryAndConnectorSpeakTlsWithTheConfiguredKey() throws Exception {
+        String password = UUID.randomUUID().toString();
+        Path keyStore = folder.resolve("jmx.p12");
+        generateKey(keyStore, password);
+        JmxUsers users = JmxUsers.in(folder.resolve("users"));
+        int port = ServiceIntegrationTest.freePort();
+        server = new RemoteJmxServer(port, "127.0.0.1", users.passwordFile.toString(), users.accessFile.toString(),
+                true, false, keyStore.toString(), password, "PKCS12");
+        server.start();
+        assertThat(server.isRunning()).isTrue();
+
+        try (SSLSocket socket = (SSLSocket) trusting(keyStore, password).getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.startHandshake();
+            X509Certificate presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            assertThat(presented.getSubjectX500Principal().getName()).isEqualTo("CN=localhost");
+        }
+        // A client without TLS does not get through.
+        assertThatThrownBy(() -> JmxUsers.connect(port, "operator", users.operatorPassword, Map.of()).close())
+                .isInstanceOf(java.io.IOException.class);
+    }
+
+    private static SSLContext trusting(Path keyStore, String password) throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            trusted.load(in, password.toCharArray());
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    private static void generateKey(Path keyStore, String password) throws Exception {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "jmx", "-keyalg", "RSA",
+                "-keysize", "2048", "-dname", "CN=localhost", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keyStore.toString(), "-storepass", password, "-keypass", password,
+                "-ext", "san=ip:127.0.0.1,dns:localhost").redirectErrorStream(true).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes())).isZero();
+    }
+}
