@@ -3,6 +3,7 @@ package edu.cu.ecomm.optout.intake;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 import edu.cu.ecomm.optout.ledger.KnownValues;
@@ -42,6 +43,8 @@ public class IntakeResume {
     private final String topic;
     private final Duration retention;
     private StartingPoint decided;
+    private String decidedOn;
+    private boolean started;
 
     public IntakeResume(ReplayCheckpoints checkpoints, KnownValues known, CatchUps catchUps, LedgerWrites writes,
                         Clock clock, @Value("${optout.intake.topic}") String topic,
@@ -66,17 +69,25 @@ public class IntakeResume {
     }
 
     /**
-     * Decides again for a subscription that starts once more in this process: intake resumed by an admin, or taken
-     * over by this node from a failed cluster leader. The checkpoint has moved since start-up (or aged past the
-     * retention window), so the start-up decision no longer holds. Called right before each start of the consumer.
+     * The starting point for this start of the subscription, called right before each start of the consumer. The
+     * first start uses the start-up decision while the stored checkpoint is still the one it was made on (so its
+     * catch-up is not asked for twice); any later start (intake resumed by an admin) and a first start after the
+     * checkpoint moved (this node taking intake over from a cluster leader) decide again from the checkpoint
+     * stored now.
      */
-    public synchronized StartingPoint decideAgain() {
-        decided = null;
+    public synchronized StartingPoint forStart() {
+        String storedNow = checkpoints.find(topic).map(Checkpoint::replayId).orElse(null);
+        boolean firstStartOnDecision = decided != null && !started && Objects.equals(storedNow, decidedOn);
+        started = true;
+        if (!firstStartOnDecision) {
+            decided = null;
+        }
         return startingPoint();
     }
 
     private StartingPoint decide() {
         Optional<Checkpoint> stored = checkpoints.find(topic);
+        decidedOn = stored.map(Checkpoint::replayId).orElse(null);
         if (stored.isEmpty()) {
             if (known.none() && !catchUps.snapshotRequested()) {
                 catchUps.requestSnapshot("first start: no checkpoint and no known values");

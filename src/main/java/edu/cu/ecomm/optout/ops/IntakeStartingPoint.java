@@ -20,8 +20,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>The route's {@code {{checkpoint:…}}} placeholders resolve once, when the endpoint is created; camel-salesforce
  * then keeps that starting point in the consumer. Camel calls {@code onServiceAdd} right before it starts a route's
- * consumer (each start, not only the first), so this is where {@link IntakeResume} decides again (after the stored
- * checkpoint; LATEST plus a catch-up when it is older than the retention window) and the decision is handed to
+ * consumer (each start, not only the first), so this is where {@link IntakeResume#forStart()} decides where this
+ * start begins (after the checkpoint stored now; LATEST plus a catch-up when it is older than the retention
+ * window) and the decision is handed to
  * the consumer with {@link PubSubApiConsumer#updateInitialReplayId}. camel-salesforce 4.17 offers no setter for the
  * replay preset a consumer was built with (a standby node built before any checkpoint existed has LATEST), hence
  * the reflection, confined to this class.
@@ -41,7 +42,7 @@ class IntakeStartingPoint extends LifecycleStrategySupport {
     @Override
     public void onServiceAdd(CamelContext context, Service service, Route route) {
         if (service instanceof PubSubApiConsumer consumer && topic.equals(consumer.getTopic())) {
-            startFrom(consumer, resume.getObject().decideAgain());
+            startFrom(consumer, resume.getObject().forStart());
         }
     }
 
