@@ -92,10 +92,13 @@ public class CatchUps {
         LOG.info("Initial snapshot requested: {}", reason);
     }
 
+    /** Asking again for a catch-up that is still pending (same kind, time and reason) is the same request. */
     private void insert(String kind, Instant from, String reason, Instant notBefore) {
+        String text = abbreviate(reason, 255);
         jdbc.update("insert into catch_up_request (kind, from_time, reason, requested_at, not_before, state)"
-                        + " values (?, ?, ?, ?, ?, 'PENDING')",
-                kind, toSql(from), abbreviate(reason, 255), toSql(clock.instant()), toSql(notBefore));
+                        + " select ?, ?, ?, ?, ?, 'PENDING' where not exists (select 1 from catch_up_request"
+                        + " where state = 'PENDING' and kind = ? and reason = ? and from_time is not distinct from ?)",
+                kind, toSql(from), text, toSql(clock.instant()), toSql(notBefore), kind, text, toSql(from));
     }
 
     /** True once a snapshot has been asked for (pending or done). */

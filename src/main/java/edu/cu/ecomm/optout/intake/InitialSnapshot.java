@@ -32,10 +32,11 @@ import org.springframework.stereotype.Component;
  * have something to compare with. Not sent to CU Ascend unless {@code optout.initial-snapshot.deliver=true}
  * (then each contact also gets a ledger change, source CATCHUP, change type SNAPSHOT).
  *
- * <p>A contact changed since the first start ({@code asOf}, when intake first subscribed) may have changed
+ * <p>A contact opted out since the first start ({@code asOf}, when intake first subscribed) may have changed
  * while the subscription was opening, its event lost: unless intake has recorded a change for it, its value is
  * recorded as a change (source CATCHUP, type SNAPSHOT) rather than silently taken as known — at worst CU Ascend
- * hears a value it already has, never misses one.
+ * hears an opt-out it already has, never misses one. A contact not opted out is only remembered, as a CREATE
+ * event with the box unticked is no change: it must not start an opt-in flow for someone who never opted out.
  *
  * <p>The job's CSV results are read a page ({@code optout.initial-snapshot.page-size} rows) at a time, line by
  * line, and stored in chunks: memory stays bounded whatever the org's size.
@@ -189,8 +190,10 @@ public class InitialSnapshot {
                 }
                 values.put(value.contactId(), value.optedOut());
                 since.put(value.contactId(), value.systemModstamp());
-                boolean changedSinceStart = !value.systemModstamp().isBefore(asOf);
-                if (deliver || changedSinceStart) {
+                // An opt-out made while the subscription was opening must reach CU Ascend. A contact that is not
+                // opted out is, like a CREATE event with the box unticked, no change: it is only remembered.
+                boolean optedOutSinceStart = value.optedOut() && !value.systemModstamp().isBefore(asOf);
+                if (deliver || optedOutSinceStart) {
                     recorded += reconciler.recordAlways(value, ChangeSource.CATCHUP, "SNAPSHOT",
                             "snapshot:" + value.systemModstamp().toEpochMilli()) ? 1 : 0;
                 }

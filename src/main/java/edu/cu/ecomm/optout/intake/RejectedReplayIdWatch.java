@@ -3,14 +3,9 @@ package edu.cu.ecomm.optout.intake;
 import java.time.Instant;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -24,7 +19,7 @@ import org.springframework.stereotype.Component;
  * event between the checkpoint and the new LATEST.
  */
 @Component
-class RejectedReplayIdWatch extends AppenderBase<ILoggingEvent> implements SmartInitializingSingleton, DisposableBean {
+class RejectedReplayIdWatch extends CamelSalesforceLogWatch {
 
     static final String CLIENT_LOGGER = "org.apache.camel.component.salesforce.internal.client.PubSubApiClient";
     static final String FALLBACK_MESSAGE = "is corrupt. Trying to recover by resubscribing with LATEST";
@@ -36,28 +31,11 @@ class RejectedReplayIdWatch extends AppenderBase<ILoggingEvent> implements Smart
 
     RejectedReplayIdWatch(ReplayCheckpoints checkpoints, CatchUps catchUps, MeterRegistry meters,
                           @Value("${optout.intake.topic}") String topic) {
+        super("optout-rejected-replay-id-watch", CLIENT_LOGGER);
         this.checkpoints = checkpoints;
         this.catchUps = catchUps;
         this.meters = meters;
         this.topic = topic;
-        setName("optout-rejected-replay-id-watch");
-    }
-
-    @Override
-    public void afterSingletonsInstantiated() {
-        if (LoggerFactory.getLogger(CLIENT_LOGGER) instanceof Logger logger) {
-            setContext(logger.getLoggerContext());
-            start();
-            logger.addAppender(this);
-        }
-    }
-
-    @Override
-    public void destroy() {
-        if (LoggerFactory.getLogger(CLIENT_LOGGER) instanceof Logger logger) {
-            logger.detachAppender(this);
-        }
-        stop();
     }
 
     @Override

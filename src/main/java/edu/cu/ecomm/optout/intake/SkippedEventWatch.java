@@ -3,16 +3,11 @@ package edu.cu.ecomm.optout.intake;
 import java.time.Instant;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.AppenderBase;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
 import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -24,7 +19,7 @@ import org.springframework.stereotype.Component;
  * runs it; the periodic sweep also finds what the event changed).
  */
 @Component
-class SkippedEventWatch extends AppenderBase<ILoggingEvent> implements SmartInitializingSingleton, DisposableBean {
+class SkippedEventWatch extends CamelSalesforceLogWatch {
 
     /** camel-salesforce 4.17 logs {@code LOG.error(e.toString(), e)} here for an event it could not process. */
     static final String CLIENT_LOGGER =
@@ -37,28 +32,11 @@ class SkippedEventWatch extends AppenderBase<ILoggingEvent> implements SmartInit
 
     SkippedEventWatch(DeadLetters deadLetters, ReplayCheckpoints checkpoints, MeterRegistry meters,
                       @Value("${optout.intake.topic}") String topic) {
+        super("optout-skipped-event-watch", CLIENT_LOGGER);
         this.deadLetters = deadLetters;
         this.checkpoints = checkpoints;
         this.meters = meters;
         this.topic = topic;
-        setName("optout-skipped-event-watch");
-    }
-
-    @Override
-    public void afterSingletonsInstantiated() {
-        if (LoggerFactory.getLogger(CLIENT_LOGGER) instanceof Logger logger) {
-            setContext(logger.getLoggerContext());
-            start();
-            logger.addAppender(this);
-        }
-    }
-
-    @Override
-    public void destroy() {
-        if (LoggerFactory.getLogger(CLIENT_LOGGER) instanceof Logger logger) {
-            logger.detachAppender(this);
-        }
-        stop();
     }
 
     @Override

@@ -3,8 +3,6 @@ package edu.cu.ecomm.optout.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,12 +22,6 @@ import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
 import edu.cu.ecomm.optout.ledger.Direction;
 import edu.cu.ecomm.optout.support.SalesforceRestClient;
 import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -152,9 +144,9 @@ class ContactChangesIntegrationTest extends ServiceIntegrationTest {
     }
 
     @Test
-    void payloadTheServiceCannotReadGoesToTheDeadLettersAndIntakeGoesOn() throws IOException {
+    void payloadTheServiceCannotReadGoesToTheDeadLettersAndIntakeGoesOn() {
         String unreadable = newContact(false);
-        salesforce.pubSub().injectRaw(eventWithBitmap(unreadable, "0xnothex"));
+        salesforce.pubSub().injectRaw(HandMadeChangeEvents.withBitmap(salesforce, unreadable, "0xnothex"));
         String next = newContact(false);
         specialist.setOptOut(next, true);
 
@@ -203,30 +195,4 @@ class ContactChangesIntegrationTest extends ServiceIntegrationTest {
                 1, Instant.now(), System.nanoTime(), "005A0000001abcdEAA");
     }
 
-    /** A well-formed Avro event (so camel-salesforce decodes it) whose changedFields bitmap is nonsense. */
-    private byte[] eventWithBitmap(String contact, String bitmap) throws IOException {
-        Schema schema = salesforce.pubSub().eventSchema();
-        Schema headerSchema = schema.getField("ChangeEventHeader").schema();
-        GenericRecord header = new GenericData.Record(headerSchema);
-        header.put("entityName", "Contact");
-        header.put("recordIds", List.of(contact));
-        header.put("changeType", new GenericData.EnumSymbol(headerSchema.getField("changeType").schema(), "UPDATE"));
-        header.put("changeOrigin", "com/salesforce/api/rest/64.0");
-        header.put("transactionKey", UUID.randomUUID().toString());
-        header.put("sequenceNumber", 1);
-        header.put("commitTimestamp", Instant.now().toEpochMilli());
-        header.put("commitNumber", 1L);
-        header.put("commitUser", "005A0000001abcdEAA");
-        header.put("nulledFields", List.of());
-        header.put("diffFields", List.of());
-        header.put("changedFields", List.of(bitmap));
-        GenericRecord event = new GenericData.Record(schema);
-        event.put("ChangeEventHeader", header);
-        event.put("HasOptedOutOfEmail", true);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
-        new GenericDatumWriter<GenericRecord>(schema).write(event, encoder);
-        encoder.flush();
-        return bytes.toByteArray();
-    }
 }

@@ -1,11 +1,17 @@
 package edu.cu.ecomm.optout.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 
 import edu.cu.ecomm.optout.OptOutSyncApplication;
 import edu.cu.ecomm.optout.emulator.LocalEmulators;
+import edu.cu.ecomm.optout.intake.CatchUps;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
@@ -21,6 +27,18 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(LocalEmulators.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 public abstract class ServiceIntegrationTest {
+
+    @Autowired
+    private CatchUps catchUps;
+
+    /**
+     * A first start takes a snapshot of the org and catches up on the hole before its subscription opened;
+     * tests change contacts only after that, so what they see is what intake does.
+     */
+    @BeforeEach
+    void firstStartSettled() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> catchUps.pendingCount() == 0);
+    }
 
     @DynamicPropertySource
     static void emulatorsAndDatabase(DynamicPropertyRegistry registry) {

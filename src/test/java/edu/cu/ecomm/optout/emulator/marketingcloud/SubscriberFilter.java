@@ -87,7 +87,10 @@ final class SubscriberFilter {
                 if (values.isEmpty()) {
                     throw new InvalidFilter("IN needs at least one Value");
                 }
-                yield s -> values.stream().anyMatch(v -> equalsIgnoreCase(field.apply(s), v));
+                // A set, not a scan of the values: the client sends hundreds of keys per Retrieve.
+                java.util.Set<String> wanted = new java.util.HashSet<>();
+                values.forEach(v -> wanted.add(lower(v)));
+                yield s -> field.apply(s) != null && wanted.contains(lower(field.apply(s)));
             }
             case "isNull" -> s -> field.apply(s) == null || field.apply(s).isEmpty();
             case "isNotNull" -> s -> field.apply(s) != null && !field.apply(s).isEmpty();

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,8 @@ public final class PubSubEmulator implements ChangeEventSink {
     private final ChangeEventEncoder encoder = new ChangeEventEncoder(schema);
     private final Faults faults = new Faults();
     private final EventLog log;
+    /** Ids of {@link #publishOptOutLoad}: another instance than the REST side's, so never one of its contacts. */
+    private final SalesforceIds benchmarkIds = new SalesforceIds("9B0");
     private ScheduledExecutorService timer;
     private PubSubService service;
     private Server server;
@@ -195,6 +198,47 @@ public final class PubSubEmulator implements ChangeEventSink {
         }
     }
 
+    /**
+     * Benchmarks: appends {@code events} opt-out updates of new, well-formed contact ids (valid 18-character
+     * checksums, distinct across calls) as fast as it can encode them. Every {@code bulkEvery}-th event is one
+     * transaction that changed {@code bulkSize} contacts, as a data load produces; the others change one contact.
+     * Publish before subscribing to measure a consumer without the encoding competing for the CPU.
+     *
+     * @return the contact changes the events carry
+     */
+    public long publishOptOutLoad(int events, int bulkEvery, int bulkSize) {
+        long changes = 0;
+        String user = benchmarkIds.next(SalesforceIds.USER_PREFIX);
+        for (int i = 1; i <= events; i++) {
+            int size = bulkEvery > 0 && i % bulkEvery == 0 ? bulkSize : 1;
+            List<String> contactIds = new ArrayList<>(size);
+            for (int c = 0; c < size; c++) {
+                contactIds.add(benchmarkIds.next(SalesforceIds.CONTACT_PREFIX));
+            }
+            long sequence = log.latestSequence() + 1;
+            publish(new ContactChangeCommit("UPDATE", contactIds, Map.of("HasOptedOutOfEmail", true),
+                    Set.of("HasOptedOutOfEmail"), Set.of(), "com/salesforce/api/soap/64.0;client=DataLoaderBulkUI/",
+                    "bench-" + sequence, 1, settings.clock().instant(), sequence, user));
+            changes += size;
+        }
+        return changes;
+    }
+
+    /** Events sent to subscribers since start, counted per stream; benchmarks time a consumer from the first. */
+    public long deliveredCount() {
+        return service.deliveredCount();
+    }
+
+    /** The replay id of the event with this sequence number (1 = the first ever published; 0 = before it). */
+    public static String replayIdOf(long sequence) {
+        return Base64.getEncoder().encodeToString(EventLog.replayId(sequence).toByteArray());
+    }
+
+    /** The sequence number of a replay id this emulator issued (the inverse of {@link #replayIdOf}). */
+    public static long sequenceOf(String replayId) {
+        return java.nio.ByteBuffer.wrap(Base64.getDecoder().decode(replayId)).getLong();
+    }
+
     /** Ends every open Subscribe stream with UNAVAILABLE, as when Salesforce drops connections. */
     public void closeAllStreams() {
         service.abortAll(PubSubErrors.unavailable());
@@ -235,6 +279,6 @@ public final class PubSubEmulator implements ChangeEventSink {
 
     /** The replay id of the newest event, base64 as camel's {@code CamelSalesforcePubSubReplayId} header has it. */
     public String latestReplayId() {
-        return Base64.getEncoder().encodeToString(EventLog.replayId(log.latestSequence()).toByteArray());
+        return replayIdOf(log.latestSequence());
     }
 }

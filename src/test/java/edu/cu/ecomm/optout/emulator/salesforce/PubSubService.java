@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 
 import com.salesforce.eventbus.protobuf.FetchRequest;
 import com.salesforce.eventbus.protobuf.FetchResponse;
@@ -31,6 +32,7 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
     private final ScheduledExecutorService timer;
     private final Duration keepAliveInterval;
     private final Set<Subscription> active = ConcurrentHashMap.newKeySet();
+    private final LongAdder delivered = new LongAdder();
 
     PubSubService(EventLog log, ContactChangeEventSchema schema, Faults faults, ScheduledExecutorService timer,
             Duration keepAliveInterval) {
@@ -70,7 +72,7 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
     @Override
     public StreamObserver<FetchRequest> subscribe(StreamObserver<FetchResponse> response) {
         Subscription subscription = new Subscription((ServerCallStreamObserver<FetchResponse>) response, log,
-                TOPIC, schema.id(), faults, timer, keepAliveInterval, active::remove);
+                TOPIC, schema.id(), faults, timer, keepAliveInterval, delivered, active::remove);
         active.add(subscription);
         return subscription;
     }
@@ -78,6 +80,11 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
     /** Streams past their first request, so a test that sees one counted knows LATEST has been fixed. */
     int activeSubscriptions() {
         return (int) active.stream().filter(Subscription::subscribed).count();
+    }
+
+    /** Events sent to subscribers since start, over every stream (an event sent to two streams counts twice). */
+    long deliveredCount() {
+        return delivered.sum();
     }
 
     void abortAll(StatusRuntimeException error) {

@@ -23,7 +23,20 @@ final class SalesforceIds {
     private static final String SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
     private static final String INSTANCE = "5e0";
 
+    private final String instance;
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+
+    SalesforceIds() {
+        this(INSTANCE);
+    }
+
+    /** Ids on another instance (3 characters: 2 for the instance, 1 reserved), so never equal to the default's. */
+    SalesforceIds(String instance) {
+        if (instance.length() != 3) {
+            throw new IllegalArgumentException("instance must be 3 characters: " + instance);
+        }
+        this.instance = instance;
+    }
 
     /**
      * The next id for {@code keyPrefix}. Ids of one prefix sort in issue order (the base-62 alphabet is in
@@ -31,7 +44,7 @@ final class SalesforceIds {
      */
     String next(String keyPrefix) {
         long n = counters.computeIfAbsent(keyPrefix, k -> new AtomicLong()).incrementAndGet();
-        return to18(keyPrefix + INSTANCE + base62(n, 9));
+        return to18(keyPrefix + instance + base62(n, 9));
     }
 
     /** The 18-character form of a 15-character id. */

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import com.google.protobuf.ByteString;
@@ -39,6 +40,7 @@ final class Subscription implements StreamObserver<FetchRequest> {
     private final String topic;
     private final String schemaId;
     private final Faults faults;
+    private final LongAdder delivered;
     private final Consumer<Subscription> onEnd;
     private final Runnable deliverOnAppend = this::deliver;
     private final String rpcId = UUID.randomUUID().toString();
@@ -53,7 +55,8 @@ final class Subscription implements StreamObserver<FetchRequest> {
     private ScheduledFuture<?> keepAlive;
 
     Subscription(ServerCallStreamObserver<FetchResponse> responses, EventLog log, String topic, String schemaId,
-            Faults faults, ScheduledExecutorService timer, Duration keepAliveInterval, Consumer<Subscription> onEnd) {
+            Faults faults, ScheduledExecutorService timer, Duration keepAliveInterval, LongAdder delivered,
+            Consumer<Subscription> onEnd) {
         this.responses = responses;
         this.log = log;
         this.topic = topic;
@@ -61,6 +64,7 @@ final class Subscription implements StreamObserver<FetchRequest> {
         this.faults = faults;
         this.timer = timer;
         this.keepAliveInterval = keepAliveInterval;
+        this.delivered = delivered;
         this.onEnd = onEnd;
         responses.setOnCancelHandler(this::end);
     }
@@ -146,6 +150,7 @@ final class Subscription implements StreamObserver<FetchRequest> {
             position = batch.get(batch.size() - 1).sequence();
             credits -= batch.size();
             send(response);
+            delivered.add(batch.size());
         }
     }
 
