@@ -1,14 +1,9 @@
 package edu.cu.ecomm.optout.intake;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +11,6 @@ import java.util.Map;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.KnownValues;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.salesforce.api.dto.bulkv2.JobStateEnum;
-import org.apache.camel.component.salesforce.api.dto.bulkv2.OperationEnum;
-import org.apache.camel.component.salesforce.api.dto.bulkv2.QueryJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -38,8 +28,8 @@ import org.springframework.stereotype.Component;
  * hears an opt-out it already has, never misses one. A contact not opted out is only remembered, as a CREATE
  * event with the box unticked is no change: it must not start an opt-in flow for someone who never opted out.
  *
- * <p>The job's CSV results are read a page ({@code optout.initial-snapshot.page-size} rows) at a time, line by
- * line, and stored in chunks: memory stays bounded whatever the org's size.
+ * <p>The job's CSV results are read by {@link BulkQueries} a page ({@code optout.initial-snapshot.page-size} rows)
+ * at a time, line by line, and stored in chunks: memory stays bounded whatever the org's size.
  */
 @Component("initialSnapshot")
 public class InitialSnapshot {
@@ -52,7 +42,7 @@ public class InitialSnapshot {
     public record Report(String jobId, long contacts, long recorded) {
     }
 
-    private final ProducerTemplate salesforce;
+    private final BulkQueries bulk;
     private final KnownValues known;
     private final ContactReconciler reconciler;
     private final LedgerWrites writes;
@@ -61,13 +51,13 @@ public class InitialSnapshot {
     private final Duration pollInterval;
     private final Duration timeout;
 
-    public InitialSnapshot(ProducerTemplate salesforce, KnownValues known, ContactReconciler reconciler,
+    public InitialSnapshot(BulkQueries bulk, KnownValues known, ContactReconciler reconciler,
                            LedgerWrites writes,
                            @Value("${optout.initial-snapshot.deliver:false}") boolean deliver,
                            @Value("${optout.initial-snapshot.page-size:50000}") int pageSize,
                            @Value("${optout.initial-snapshot.poll-interval:PT5S}") Duration pollInterval,
                            @Value("${optout.initial-snapshot.timeout:PT2H}") Duration timeout) {
-        this.salesforce = salesforce;
+        this.bulk = bulk;
         this.known = known;
         this.reconciler = reconciler;
         this.writes = writes;
@@ -78,99 +68,38 @@ public class InitialSnapshot {
     }
 
     public Report run(Instant asOf) {
-        QueryJob job = new QueryJob();
-        job.setOperation(OperationEnum.QUERY);
-        job.setQuery(SOQL);
-        QueryJob created = salesforce.requestBody("direct:salesforce-bulk-query-start", job, QueryJob.class);
-        String jobId = created.getId();
-        LOG.info("Initial snapshot: Bulk API 2.0 query job {} started", jobId);
-        awaitCompletion(jobId);
-        long contacts = 0;
-        long recorded = 0;
-        String locator = null;
-        do {
-            String pageLocator = locator;
-            Exchange answer = salesforce.request("direct:salesforce-bulk-query-results", exchange -> {
-                exchange.getIn().setHeader("jobId", jobId);
-                exchange.getIn().setHeader("maxRecords", pageSize);
-                if (pageLocator != null) {
-                    exchange.getIn().setHeader("locator", pageLocator);
-                }
-            });
-            if (answer.getException() != null) {
-                throw new IllegalStateException("Bulk API results of job " + jobId + " failed", answer.getException());
-            }
-            long[] counts = store(answer.getMessage().getBody(InputStream.class), asOf);
-            contacts += counts[0];
-            recorded += counts[1];
-            locator = answer.getMessage().getHeader("Sforce-Locator", String.class);
-        } while (locator != null && !locator.isBlank() && !"null".equals(locator));
-        LOG.info("Initial snapshot: {} contact(s) read; {} change(s) recorded for CU Ascend ({})", contacts, recorded,
-                deliver ? "every contact, optout.initial-snapshot.deliver=true" : "contacts changed since the first start");
-        return new Report(jobId, contacts, recorded);
-    }
-
-    private void awaitCompletion(String jobId) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            QueryJob status = salesforce.requestBody("direct:salesforce-bulk-query-status", jobId, QueryJob.class);
-            JobStateEnum state = status.getState();
-            if (state == JobStateEnum.JOB_COMPLETE) {
-                return;
-            }
-            if (state == JobStateEnum.FAILED || state == JobStateEnum.ABORTED) {
-                throw new IllegalStateException("Bulk API query job " + jobId + " ended " + state);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Bulk API query job " + jobId + " not complete after " + timeout);
-            }
-            try {
-                Thread.sleep(pollInterval.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for query job " + jobId, e);
-            }
-        }
-    }
-
-    /** Reads one page of CSV results line by line; returns {contacts, changes recorded}. */
-    private long[] store(InputStream csv, Instant asOf) {
         long[] counts = new long[2];
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(csv, StandardCharsets.UTF_8))) {
-            String headerLine = reader.readLine();
-            if (headerLine == null) {
-                return counts;
-            }
-            List<String> header = BulkCsv.fields(headerLine);
-            int id = header.indexOf("Id");
-            int optOut = header.indexOf("HasOptedOutOfEmail");
-            int modstamp = header.indexOf("SystemModstamp");
-            if (id < 0 || optOut < 0 || modstamp < 0) {
-                throw new IllegalStateException("Bulk API results lack Id, HasOptedOutOfEmail or SystemModstamp: " + headerLine);
-            }
-            List<ContactValue> chunk = new ArrayList<>(CHUNK);
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.isEmpty()) {
-                    continue;
-                }
-                List<String> fields = BulkCsv.fields(line);
-                Instant changed = SalesforceOptOutValues.parseDateTime(fields.get(modstamp));
-                chunk.add(new ContactValue(SalesforceIds.toContactId18(fields.get(id)).orElseThrow(
-                        () -> new IllegalStateException("not a Contact id in Bulk API results: " + fields.get(id))),
-                        Boolean.parseBoolean(fields.get(optOut)), changed));
-                if (chunk.size() == CHUNK) {
-                    counts[1] += storeChunk(chunk, asOf);
-                    counts[0] += chunk.size();
-                    chunk.clear();
-                }
-            }
-            counts[1] += storeChunk(chunk, asOf);
-            counts[0] += chunk.size();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read Bulk API results", e);
+        String jobId = bulk.query(SOQL, new BulkQueries.Settings(pageSize, pollInterval, timeout),
+                (header, rows) -> store(header, rows, asOf, counts));
+        LOG.info("Initial snapshot: {} contact(s) read; {} change(s) recorded for CU Ascend ({}); Bulk API 2.0 query job {}",
+                counts[0], counts[1],
+                deliver ? "every contact, optout.initial-snapshot.deliver=true" : "contacts changed since the first start", jobId);
+        return new Report(jobId, counts[0], counts[1]);
+    }
+
+    /** Stores one page of results in chunks; adds to {contacts, changes recorded}. */
+    private void store(List<String> header, Iterator<List<String>> rows, Instant asOf, long[] counts) {
+        int id = header.indexOf("Id");
+        int optOut = header.indexOf("HasOptedOutOfEmail");
+        int modstamp = header.indexOf("SystemModstamp");
+        if (id < 0 || optOut < 0 || modstamp < 0) {
+            throw new IllegalStateException("Bulk API results lack Id, HasOptedOutOfEmail or SystemModstamp: " + header);
         }
-        return counts;
+        List<ContactValue> chunk = new ArrayList<>(CHUNK);
+        while (rows.hasNext()) {
+            List<String> fields = rows.next();
+            Instant changed = SalesforceOptOutValues.parseDateTime(fields.get(modstamp));
+            chunk.add(new ContactValue(SalesforceIds.toContactId18(fields.get(id)).orElseThrow(
+                    () -> new IllegalStateException("not a Contact id in Bulk API results: " + fields.get(id))),
+                    Boolean.parseBoolean(fields.get(optOut)), changed));
+            if (chunk.size() == CHUNK) {
+                counts[1] += storeChunk(chunk, asOf);
+                counts[0] += chunk.size();
+                chunk.clear();
+            }
+        }
+        counts[1] += storeChunk(chunk, asOf);
+        counts[0] += chunk.size();
     }
 
     private long storeChunk(List<ContactValue> chunk, Instant asOf) {

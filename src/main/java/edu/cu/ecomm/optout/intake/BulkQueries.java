@@ -1,0 +1,153 @@
+package edu.cu.ecomm.optout.intake;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.JobStateEnum;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.OperationEnum;
+import org.apache.camel.component.salesforce.api.dto.bulkv2.QueryJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs a SOQL query as a Salesforce Bulk API 2.0 query job and reads its CSV results as a stream: starts the
+ * job (route {@code salesforce-bulk-query-start}), waits for it to complete ({@code salesforce-bulk-query-status}),
+ * then reads its results a page at a time ({@code salesforce-bulk-query-results}, following Sforce-Locator), each
+ * page line by line. Memory stays bounded whatever the org's size: a page is never held whole.
+ *
+ * <p>Used by the initial snapshot (intake) and the parity audit.
+ */
+@Component("bulkQueries")
+public class BulkQueries {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BulkQueries.class);
+
+    /**
+     * @param pageSize     CSV rows per results page (maxRecords)
+     * @param pollInterval how often the job's state is checked
+     * @param timeout      how long to wait for the job to complete
+     */
+    public record Settings(int pageSize, Duration pollInterval, Duration timeout) {
+    }
+
+    /** What a caller does with one page of results: its header, then its rows, read one at a time. */
+    @FunctionalInterface
+    public interface PageReader {
+        void read(List<String> header, Iterator<List<String>> rows);
+    }
+
+    private final ProducerTemplate salesforce;
+
+    public BulkQueries(ProducerTemplate salesforce) {
+        this.salesforce = salesforce;
+    }
+
+    /**
+     * Runs {@code soql} and hands every page of its results to {@code reader}.
+     *
+     * @return the query job's id
+     * @throws IllegalStateException when the job failed, was aborted or did not complete within the timeout
+     */
+    public String query(String soql, Settings settings, PageReader reader) {
+        QueryJob job = new QueryJob();
+        job.setOperation(OperationEnum.QUERY);
+        job.setQuery(soql);
+        QueryJob created = salesforce.requestBody("direct:salesforce-bulk-query-start", job, QueryJob.class);
+        String jobId = created.getId();
+        LOG.info("Bulk API 2.0 query job {} started: {}", jobId, soql);
+        awaitCompletion(jobId, settings);
+        String locator = null;
+        do {
+            String pageLocator = locator;
+            Exchange answer = salesforce.request("direct:salesforce-bulk-query-results", exchange -> {
+                exchange.getIn().setHeader("jobId", jobId);
+                exchange.getIn().setHeader("maxRecords", settings.pageSize());
+                if (pageLocator != null) {
+                    exchange.getIn().setHeader("locator", pageLocator);
+                }
+            });
+            if (answer.getException() != null) {
+                throw new IllegalStateException("Bulk API results of job " + jobId + " failed", answer.getException());
+            }
+            readPage(answer.getMessage().getBody(InputStream.class), reader);
+            locator = answer.getMessage().getHeader("Sforce-Locator", String.class);
+        } while (locator != null && !locator.isBlank() && !"null".equals(locator));
+        return jobId;
+    }
+
+    private void awaitCompletion(String jobId, Settings settings) {
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        while (true) {
+            QueryJob status = salesforce.requestBody("direct:salesforce-bulk-query-status", jobId, QueryJob.class);
+            JobStateEnum state = status.getState();
+            if (state == JobStateEnum.JOB_COMPLETE) {
+                return;
+            }
+            if (state == JobStateEnum.FAILED || state == JobStateEnum.ABORTED) {
+                throw new IllegalStateException("Bulk API query job " + jobId + " ended " + state);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Bulk API query job " + jobId + " not complete after " + settings.timeout());
+            }
+            try {
+                Thread.sleep(settings.pollInterval().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for query job " + jobId, e);
+            }
+        }
+    }
+
+    /** One page: its header line, then its rows line by line (empty lines skipped). */
+    static void readPage(InputStream csv, PageReader reader) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(csv, StandardCharsets.UTF_8))) {
+            String headerLine = lines.readLine();
+            if (headerLine == null) {
+                return;
+            }
+            reader.read(BulkCsv.fields(headerLine), new Iterator<>() {
+                private String next = advance();
+
+                private String advance() {
+                    try {
+                        String line;
+                        do {
+                            line = lines.readLine();
+                        } while (line != null && line.isEmpty());
+                        return line;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("could not read Bulk API results", e);
+                    }
+                }
+
+                @Override
+                public boolean hasNext() {
+                    return next != null;
+                }
+
+                @Override
+                public List<String> next() {
+                    if (next == null) {
+                        throw new NoSuchElementException();
+                    }
+                    List<String> fields = BulkCsv.fields(next);
+                    next = advance();
+                    return fields;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read Bulk API results", e);
+        }
+    }
+}
