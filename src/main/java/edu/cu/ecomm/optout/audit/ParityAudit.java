@@ -1,0 +1,284 @@
+package edu.cu.ecomm.optout.audit;
+
+import static edu.cu.ecomm.optout.ledger.SqlTime.toSql;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import edu.cu.ecomm.optout.intake.BulkQueries;
+import edu.cu.ecomm.optout.intake.SalesforceIds;
+import edu.cu.ecomm.optout.ledger.DeadLetters;
+import edu.cu.ecomm.optout.ledger.SqlTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The parity audit's steps, called in order by the route {@code parity-audit}; each takes and returns the run's
+ * id and can be repeated (a retried step starts over cleanly):
+ * <ol>
+ * <li>{@link #start}: a new audit on the newest staged CU Ascend export;</li>
+ * <li>{@link #readSalesforce}: every contact's Id and HasOptedOutOfEmail through a Bulk API 2.0 query job, read as
+ *     a stream and staged in chunks;</li>
+ * <li>{@link #compare}: the comparison in SQL ({@link AuditComparison});</li>
+ * <li>{@link #correct}: with {@code optout.audit.correct=true}, the corrections ({@link AuditCorrections});</li>
+ * <li>{@link #writeReport}, then the route delivers the files and calls {@link #reported}.</li>
+ * </ol>
+ * A failure ends in {@link #failed} (audit FAILED, a dead letter) once the route's retries are spent.
+ */
+@Component("parityAudit")
+public class ParityAudit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParityAudit.class);
+    static final String SOQL = "SELECT Id, HasOptedOutOfEmail FROM Contact";
+    static final String ROUTE_ID = "parity-audit";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final BulkQueries bulk;
+    private final AscendExports exports;
+    private final AuditComparison comparison;
+    private final AuditCorrections corrections;
+    private final AuditReport report;
+    private final DeadLetters deadLetters;
+    private final Clock clock;
+    private final boolean correct;
+    private final int chunkSize;
+    private final BulkQueries.Settings bulkSettings;
+    /** The audit running in this service, 0 when none: one at a time. */
+    private final AtomicLong running = new AtomicLong();
+
+    public ParityAudit(JdbcTemplate jdbc, TransactionTemplate transactions, BulkQueries bulk, AscendExports exports,
+                       AuditComparison comparison, AuditCorrections corrections, AuditReport report,
+                       DeadLetters deadLetters, Clock clock,
+                       @Value("${optout.audit.correct:false}") boolean correct,
+                       @Value("${optout.audit.chunk-size:1000}") int chunkSize,
+                       @Value("${optout.audit.salesforce.page-size:50000}") int pageSize,
+                       @Value("${optout.audit.salesforce.poll-interval:PT5S}") Duration pollInterval,
+                       @Value("${optout.audit.salesforce.timeout:PT2H}") Duration timeout) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.bulk = bulk;
+        this.exports = exports;
+        this.comparison = comparison;
+        this.corrections = corrections;
+        this.report = report;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+        this.correct = correct;
+        this.chunkSize = chunkSize;
+        this.bulkSettings = new BulkQueries.Settings(pageSize, pollInterval, timeout);
+    }
+
+    public boolean isRunning() {
+        return running.get() != 0;
+    }
+
+    /**
+     * Starts an audit of the newest staged export.
+     *
+     * @param trigger SCHEDULE or OPERATOR
+     * @return the audit's id
+     * @throws AuditNotStartedException when an audit is running already or no export has been staged
+     */
+    public long start(String trigger) {
+        AscendExports.Export export = exports.newestStaged().orElseThrow(() -> new AuditNotStartedException(
+                "no CU Ascend export has been staged yet (files are picked up from optout.audit.inbound)"));
+        if (!running.compareAndSet(0, -1)) {
+            throw new AuditNotStartedException("audit " + running.get() + " is still running");
+        }
+        try {
+            GeneratedKeyHolder keys = new GeneratedKeyHolder();
+            jdbc.update(connection -> {
+                PreparedStatement insert = connection.prepareStatement("insert into parity_audit (started_at, state,"
+                        + " trigger_name, export_id, ascend_count) values (?, 'RUNNING', ?, ?, ?)", new String[] {"id"});
+                insert.setObject(1, toSql(clock.instant()));
+                insert.setString(2, trigger == null ? "OPERATOR" : trigger);
+                insert.setLong(3, export.id());
+                insert.setLong(4, export.values() == null ? 0 : export.values());
+                return insert;
+            }, keys);
+            long auditId = keys.getKey().longValue();
+            running.set(auditId);
+            // Salesforce values of earlier audits are no longer needed: their discrepancies and figures are kept.
+            jdbc.update("delete from audit_salesforce_value where audit_id <> ?", auditId);
+            LOG.info("Parity audit {} started ({}) on CU Ascend export {} ({}, {} contacts, {} bad rows)", auditId,
+                    trigger, export.id(), export.fileName(), export.values(), export.badRows());
+            return auditId;
+        } catch (RuntimeException e) {
+            running.set(0);
+            throw e;
+        }
+    }
+
+    /** An audit that could not start (another is running, no export yet): a dead letter for an operator. */
+    public void notStarted(Exception exception) {
+        LOG.warn("Parity audit not run: {}", exception.getMessage());
+        deadLetters.record(ROUTE_ID, "Parity audit not run: " + exception.getMessage(), null, null, null, null);
+    }
+
+    /** Reads every contact's Email Opt Out from Salesforce with a Bulk API 2.0 query job, staging it in chunks. */
+    public long readSalesforce(long auditId) {
+        jdbc.update("delete from audit_salesforce_value where audit_id = ?", auditId);
+        Instant readAt = clock.instant();
+        AtomicLong contacts = new AtomicLong();
+        String jobId = bulk.query(SOQL, bulkSettings, (header, rows) -> contacts.addAndGet(stage(auditId, header, rows)));
+        jdbc.update("update parity_audit set salesforce_job_id = ?, salesforce_read_at = ?, salesforce_count = ?"
+                + " where id = ?", jobId, toSql(readAt), contacts.get(), auditId);
+        LOG.info("Parity audit {}: {} Salesforce contact(s) read (Bulk API 2.0 query job {})", auditId, contacts.get(), jobId);
+        return auditId;
+    }
+
+    private long stage(long auditId, List<String> header, Iterator<List<String>> rows) {
+        int id = header.indexOf("Id");
+        int optOut = header.indexOf("HasOptedOutOfEmail");
+        if (id < 0 || optOut < 0) {
+            throw new IllegalStateException("Bulk API results lack Id or HasOptedOutOfEmail: " + header);
+        }
+        long staged = 0;
+        List<Object[]> chunk = new ArrayList<>(chunkSize);
+        while (rows.hasNext()) {
+            List<String> fields = rows.next();
+            String contactId = SalesforceIds.toContactId18(fields.get(id)).orElseThrow(
+                    () -> new IllegalStateException("not a Contact id in Bulk API results: " + fields.get(id)));
+            chunk.add(new Object[] {auditId, contactId, Boolean.parseBoolean(fields.get(optOut))});
+            if (chunk.size() == chunkSize) {
+                staged += insert(chunk);
+            }
+        }
+        return staged + insert(chunk);
+    }
+
+    private int insert(List<Object[]> chunk) {
+        int size = chunk.size();
+        if (size > 0) {
+            transactions.executeWithoutResult(status -> jdbc.batchUpdate(
+                    "insert into audit_salesforce_value (audit_id, contact_id, opted_out) values (?, ?, ?)", chunk));
+            chunk.clear();
+        }
+        return size;
+    }
+
+    /** Compares the staged sides in SQL and records the figures. */
+    public long compare(long auditId) {
+        long exportId = exportOf(auditId);
+        transactions.executeWithoutResult(status -> comparison.compare(auditId, exportId));
+        updateFigures(auditId, "COMPARED");
+        AuditFigures figures = find(auditId).orElseThrow();
+        LOG.info("Parity audit {}: {} disagreement(s) (opted out in Salesforce only {}, in CU Ascend only {}; in"
+                        + " Salesforce only {}, in CU Ascend only {}); {} in flight, {} held", auditId,
+                figures.discrepancies(), figures.optedOutInSalesforceOnly(), figures.optedOutInAscendOnly(),
+                figures.inSalesforceOnly(), figures.inAscendOnly(), figures.inFlight(), figures.held());
+        return auditId;
+    }
+
+    /** With optout.audit.correct=true, records the corrections for the next nightly batch. */
+    public long correct(long auditId) {
+        if (!correct) {
+            return auditId;
+        }
+        Instant readAt = jdbc.queryForObject("select salesforce_read_at from parity_audit where id = ?",
+                (rs, n) -> SqlTime.instant(rs, "salesforce_read_at"), auditId);
+        long recorded = corrections.correct(auditId, exportOf(auditId), readAt, chunkSize);
+        updateFigures(auditId, "COMPARED");
+        LOG.info("Parity audit {}: {} correction(s) recorded for the next CU Ascend batch", auditId, recorded);
+        return auditId;
+    }
+
+    public AuditReport.Files writeReport(long auditId) {
+        AuditReport.Files files = report.write(find(auditId).orElseThrow());
+        jdbc.update("update parity_audit set report_file = ? where id = ?", files.csvName(), auditId);
+        return files;
+    }
+
+    /** The report is delivered: the audit is complete. */
+    public void reported(long auditId) {
+        jdbc.update("update parity_audit set state = 'REPORTED', completed_at = ? where id = ?",
+                toSql(clock.instant()), auditId);
+        running.compareAndSet(auditId, 0);
+        LOG.info("Parity audit {} reported", auditId);
+    }
+
+    /** The audit failed after the route's retries: FAILED, and a dead letter for an operator. */
+    public void failed(Long auditId, Exception exception) {
+        String reason = "Parity audit " + (auditId == null ? "" : auditId + " ") + "failed: " + exception;
+        LOG.error(reason, exception);
+        if (auditId != null) {
+            jdbc.update("update parity_audit set state = 'FAILED', error = ?, completed_at = ? where id = ?",
+                    AscendExports.abbreviate(String.valueOf(exception), 4000), toSql(clock.instant()), auditId);
+            running.compareAndSet(auditId, 0);
+        }
+        deadLetters.record(ROUTE_ID, reason, auditId == null ? null : "parity_audit " + auditId, null, null, null);
+    }
+
+    /** The newest audit, whatever its state. */
+    public Optional<AuditFigures> last() {
+        return jdbc.query(FIGURES + " order by a.id desc limit 1",
+                ParityAudit::toFigures).stream().findFirst();
+    }
+
+    /** The newest audit whose comparison is done (its figures are the service's current view). */
+    public Optional<AuditFigures> lastCompared() {
+        return jdbc.query(FIGURES + " where a.state in ('COMPARED', 'REPORTED') order by a.id desc limit 1",
+                ParityAudit::toFigures).stream().findFirst();
+    }
+
+    public Optional<AuditFigures> find(long auditId) {
+        return jdbc.query(FIGURES + " where a.id = ?", ParityAudit::toFigures, auditId).stream().findFirst();
+    }
+
+    private long exportOf(long auditId) {
+        return jdbc.queryForObject("select export_id from parity_audit where id = ?", Long.class, auditId);
+    }
+
+    private void updateFigures(long auditId, String state) {
+        Map<DiscrepancyKind, Map<DiscrepancyStatus, Long>> counts = comparison.counts(auditId);
+        long inFlight = 0;
+        long held = 0;
+        long corrected = 0;
+        long[] disagreements = new long[DiscrepancyKind.values().length];
+        for (var kind : counts.entrySet()) {
+            Map<DiscrepancyStatus, Long> byStatus = kind.getValue();
+            disagreements[kind.getKey().ordinal()] = byStatus.getOrDefault(DiscrepancyStatus.OPEN, 0L)
+                    + byStatus.getOrDefault(DiscrepancyStatus.CORRECTED, 0L);
+            inFlight += byStatus.getOrDefault(DiscrepancyStatus.IN_FLIGHT, 0L);
+            held += byStatus.getOrDefault(DiscrepancyStatus.HELD, 0L);
+            corrected += byStatus.getOrDefault(DiscrepancyStatus.CORRECTED, 0L);
+        }
+        jdbc.update("""
+                update parity_audit set state = ?, opted_out_salesforce_only = ?, opted_out_ascend_only = ?,
+                    in_salesforce_only = ?, in_ascend_only = ?, in_flight = ?, held = ?, corrected = ? where id = ?
+                """, state, disagreements[DiscrepancyKind.OPTED_OUT_IN_SALESFORCE_ONLY.ordinal()],
+                disagreements[DiscrepancyKind.OPTED_OUT_IN_ASCEND_ONLY.ordinal()],
+                disagreements[DiscrepancyKind.IN_SALESFORCE_ONLY.ordinal()],
+                disagreements[DiscrepancyKind.IN_ASCEND_ONLY.ordinal()], inFlight, held, corrected, auditId);
+    }
+
+    private static final String FIGURES = """
+            select a.*, e.file_name, e.bad_row_count from parity_audit a
+            left join ascend_export e on e.id = a.export_id""";
+
+    private static AuditFigures toFigures(ResultSet rs, int n) throws SQLException {
+        return new AuditFigures(rs.getLong("id"), SqlTime.instant(rs, "started_at"), SqlTime.instant(rs, "completed_at"),
+                rs.getString("state"), rs.getString("trigger_name"), rs.getObject("export_id", Long.class),
+                rs.getString("file_name"), rs.getString("salesforce_job_id"), rs.getLong("salesforce_count"),
+                rs.getLong("ascend_count"), rs.getLong("opted_out_salesforce_only"), rs.getLong("opted_out_ascend_only"),
+                rs.getLong("in_salesforce_only"), rs.getLong("in_ascend_only"), rs.getLong("in_flight"),
+                rs.getLong("held"), rs.getLong("corrected"), rs.getLong("bad_row_count"), rs.getString("report_file"),
+                rs.getString("error"));
+    }
+}
