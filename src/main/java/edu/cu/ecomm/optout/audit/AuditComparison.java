@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * <li>only Salesforce has it: IN_SALESFORCE_ONLY; only the export: IN_ASCEND_ONLY;</li>
  * <li>then, whatever the kind: a contact whose latest ledger change is held for review or rejected is HELD;
  *     otherwise one with any change not yet delivered (received, ready, in a batch being delivered, failed) is
- *     IN_FLIGHT — the nightly batch is about to settle it; neither is a disagreement to correct;</li>
+ *     IN_FLIGHT — the nightly batch is about to settle it — and so is one whose change was delivered after the
+ *     export arrived (the export cannot show it yet); neither is a disagreement to correct;</li>
  * <li>the rest are OPEN.</li>
  * </ul>
  */
@@ -76,6 +77,14 @@ public class AuditComparison {
         jdbc.update("update parity_discrepancy d set status = 'IN_FLIGHT' where d.audit_id = ? and d.status = 'OPEN'"
                 + " and exists (select 1 from contact_change c where c.contact_id = d.contact_id and c.state in ("
                 + in(IN_FLIGHT_STATES) + "))", auditId);
+        // Delivered after CU Ascend's export arrived: the export cannot show it yet.
+        jdbc.update("""
+                update parity_discrepancy d set status = 'IN_FLIGHT' where d.audit_id = ? and d.status = 'OPEN'
+                and exists (select 1 from contact_change c
+                            join ascend_batch b on c.batch_id = cast(b.id as varchar(40))
+                            join ascend_export e on e.id = ?
+                            where c.contact_id = d.contact_id and c.state = 'DELIVERED' and b.delivered_at > e.received_at)
+                """, auditId, exportId);
         return counts(auditId);
     }
 

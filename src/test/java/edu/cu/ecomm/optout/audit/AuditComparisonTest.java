@@ -104,4 +104,26 @@ class AuditComparisonTest {
 
         assertThat(db.discrepancies(audit)).containsExactly(contact(40) + " OPTED_OUT_IN_ASCEND_ONLY OPEN");
     }
+
+    @Test
+    void aContactWhoseChangeWasDeliveredAfterTheExportArrivedIsInFlight() {
+        db.change(contact(50), true, "DELIVERED");
+        db.change(contact(51), true, "DELIVERED");
+        long export = exportOf(Map.of(contact(50), false, contact(51), false));
+        db.jdbc.update("insert into ascend_batch (id, created_at, high_water_id, file_name, state, delivered_at)"
+                + " values (7, ?, 0, 'b.csv', 'DELIVERED', ?)", edu.cu.ecomm.optout.ledger.SqlTime.toSql(db.clock.instant()),
+                edu.cu.ecomm.optout.ledger.SqlTime.toSql(db.clock.instant().plusSeconds(60)));
+        db.jdbc.update("update contact_change set batch_id = '7' where contact_id = ?", contact(50));
+        db.jdbc.update("insert into ascend_batch (id, created_at, high_water_id, file_name, state, delivered_at)"
+                + " values (6, ?, 0, 'a.csv', 'DELIVERED', ?)", edu.cu.ecomm.optout.ledger.SqlTime.toSql(db.clock.instant()),
+                edu.cu.ecomm.optout.ledger.SqlTime.toSql(db.clock.instant().minusSeconds(60)));
+        db.jdbc.update("update contact_change set batch_id = '6' where contact_id = ?", contact(51));
+        long audit = db.audit(export, Map.of(contact(50), true, contact(51), true));
+
+        comparison.compare(audit, export);
+
+        assertThat(db.discrepancies(audit)).containsExactly(
+                contact(50) + " OPTED_OUT_IN_SALESFORCE_ONLY IN_FLIGHT",
+                contact(51) + " OPTED_OUT_IN_SALESFORCE_ONLY OPEN");
+    }
 }
