@@ -33,9 +33,15 @@ public final class JavaProcess implements AutoCloseable {
      */
     public static JavaProcess start(String name, Class<?> mainClass, Map<String, String> systemProperties,
                                     List<String> arguments, Path log) {
+        return start(name, mainClass, "384m", systemProperties, arguments, log);
+    }
+
+    /** As {@link #start(String, Class, Map, List, Path)}, with at most {@code maxHeap} of heap ({@code -Xmx}, e.g. 256m). */
+    public static JavaProcess start(String name, Class<?> mainClass, String maxHeap, Map<String, String> systemProperties,
+                                    List<String> arguments, Path log) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Xmx384m");
+        command.add("-Xmx" + maxHeap);
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
