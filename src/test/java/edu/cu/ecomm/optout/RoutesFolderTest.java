@@ -36,7 +36,8 @@ class RoutesFolderTest {
             assertThat(ids).contains("contact-changes", "change-dispatch", "opt-out", "opt-in", "opt-in-lookups",
                     "resubscribe-weekly", "resubscribe-export", "resubscribe-tickets", "resubscribe-ticket",
                     "resubscribe-tickets-retry", "ascend-nightly", "ascend-deliver-now", "gap-requery",
-                    "catch-up-requests", "catch-up-sweep", "catch-up");
+                    "catch-up-requests", "catch-up-sweep", "catch-up", "held-opt-ins-export", "data-load-guard-restore",
+                    "data-load-guard-tidy");
         }
     }
 

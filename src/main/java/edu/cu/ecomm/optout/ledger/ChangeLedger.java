@@ -51,7 +51,7 @@ public class ChangeLedger {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         int inserted = jdbc.update(connection -> {
             PreparedStatement insert = connection.prepareStatement(INSERT, new String[] {"id"});
-            bind(insert, change);
+            bind(insert, change, ChangeState.RECEIVED);
             return insert;
         }, keys);
         return inserted == 0 ? Optional.empty() : Optional.of(keys.getKey().longValue());
@@ -64,13 +64,21 @@ public class ChangeLedger {
      * @return how many were new; the others had been recorded before
      */
     public int recordAll(List<NewChange> changes) {
+        return recordAll(changes, ChangeState.RECEIVED);
+    }
+
+    /**
+     * As {@link #recordAll(List)}, in {@code state}: RECEIVED, or HELD for opt-ins the data-load guard holds (they
+     * are recorded held, so change-dispatch never sees them).
+     */
+    public int recordAll(List<NewChange> changes, ChangeState state) {
         if (changes.isEmpty()) {
             return 0;
         }
         int[] counts = jdbc.batchUpdate(INSERT, new BatchPreparedStatementSetter() {
             @Override
             public void setValues(PreparedStatement insert, int i) throws SQLException {
-                bind(insert, changes.get(i));
+                bind(insert, changes.get(i), state);
             }
 
             @Override
@@ -88,7 +96,7 @@ public class ChangeLedger {
         return recorded;
     }
 
-    private void bind(PreparedStatement insert, NewChange change) throws SQLException {
+    private void bind(PreparedStatement insert, NewChange change, ChangeState state) throws SQLException {
         insert.setString(1, change.contactId());
         insert.setBoolean(2, change.optedOut());
         insert.setString(3, Direction.of(change.optedOut()).name());
@@ -102,7 +110,7 @@ public class ChangeLedger {
         insert.setString(11, change.changeOrigin());
         insert.setString(12, change.commitUser());
         insert.setString(13, change.source().name());
-        insert.setString(14, ChangeState.RECEIVED.name());
+        insert.setString(14, state.name());
         insert.setObject(15, toSql(clock.instant()));
     }
 
