@@ -94,6 +94,8 @@ class ProcessCrashIntegrationTest {
         settings.put("optout.gap-requery.poll-interval", "500");
         settings.put("optout.initial-snapshot.poll-interval", "PT0.5S");
         settings.put("spring.main.banner-mode", "off");
+        // Intake's line per recording event, which this test waits for.
+        settings.put("logging.level.optout.intake", "DEBUG");
         // A killed run's claim on a batch, and its Quartz trigger, are taken over quickly.
         settings.put("optout.ascend.claim-lease", "PT5S");
         settings.put("spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval", "2000");

@@ -53,8 +53,7 @@ class AscendDeliveryServiceIntegrationTest extends ServiceIntegrationTest {
 
     @BeforeEach
     void subscribed() {
-        specialist = new SalesforceRestClient(salesforce.loginUrl());
-        await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 1);
+        specialist = specialistOnceSubscribed();
     }
 
     @Test

@@ -40,8 +40,7 @@ class CatchUpSweepIntegrationTest extends ServiceIntegrationTest {
 
     @Test
     void skippedUndecodableEventIsFoundByTheSweepAndRecordedOnce() {
-        await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 1);
-        SalesforceRestClient specialist = new SalesforceRestClient(salesforce.loginUrl());
+        SalesforceRestClient specialist = specialistOnceSubscribed();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String contact = specialist.create(Map.of("LastName", "Sweep " + suffix, "HasOptedOutOfEmail", false));
 

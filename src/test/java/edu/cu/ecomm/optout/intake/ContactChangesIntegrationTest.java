@@ -25,7 +25,6 @@ import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Intake end to end: contacts changed through the emulated org's REST API become Change Data Capture events
@@ -41,19 +40,12 @@ class ContactChangesIntegrationTest extends ServiceIntegrationTest {
     ChangeLedger ledger;
     @Autowired
     DeadLetters deadLetters;
-    @Autowired
-    JdbcTemplate jdbc;
 
     private SalesforceRestClient specialist;
 
     @BeforeEach
     void subscribed() {
-        specialist = new SalesforceRestClient(salesforce.loginUrl());
-        // The subscription starts at LATEST: changes made before it is open would not be seen.
-        await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 1);
-        // The first start's snapshot and catch-up are done: what a test changes is intake's to record.
-        await().atMost(PATIENCE).until(() -> jdbc.queryForObject(
-                "select count(*) from catch_up_request where state = 'PENDING'", Long.class) == 0);
+        specialist = specialistOnceSubscribed();
     }
 
     @Test

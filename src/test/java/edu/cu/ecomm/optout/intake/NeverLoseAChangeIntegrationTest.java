@@ -58,11 +58,7 @@ class NeverLoseAChangeIntegrationTest extends ServiceIntegrationTest {
 
     @BeforeEach
     void subscribed() {
-        specialist = new SalesforceRestClient(salesforce.loginUrl());
-        await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 1);
-        // First start's snapshot and catch-up are done before a test changes anything.
-        await().atMost(PATIENCE).until(() -> jdbc.queryForObject(
-                "select count(*) from catch_up_request where state = 'PENDING'", Long.class) == 0);
+        specialist = specialistOnceSubscribed();
     }
 
     @Test

@@ -17,7 +17,6 @@ import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The Pub/Sub stream breaks in each way Salesforce breaks it; camel-salesforce resubscribes by itself after the
@@ -31,18 +30,12 @@ class SubscriptionRecoveryIntegrationTest extends ServiceIntegrationTest {
     SalesforceEmulator salesforce;
     @Autowired
     ChangeLedger ledger;
-    @Autowired
-    JdbcTemplate jdbc;
 
     private SalesforceRestClient specialist;
 
     @BeforeEach
     void subscribed() {
-        specialist = new SalesforceRestClient(salesforce.loginUrl());
-        await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 1);
-        // First start's catch-up is done: what a test changes is intake's to record.
-        await().atMost(PATIENCE).until(() -> jdbc.queryForObject(
-                "select count(*) from catch_up_request where state = 'PENDING'", Long.class) == 0);
+        specialist = specialistOnceSubscribed();
     }
 
     @Test

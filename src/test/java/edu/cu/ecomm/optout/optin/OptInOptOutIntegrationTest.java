@@ -95,8 +95,7 @@ class OptInOptOutIntegrationTest extends ServiceIntegrationTest {
 
     @BeforeEach
     void subscribed() {
-        specialist = new SalesforceRestClient(salesforce.loginUrl());
-        await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 1);
+        specialist = specialistOnceSubscribed();
     }
 
     @Test

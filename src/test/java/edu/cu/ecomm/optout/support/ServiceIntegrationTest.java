@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import edu.cu.ecomm.optout.OptOutSyncApplication;
 import edu.cu.ecomm.optout.emulator.LocalEmulators;
+import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
 import edu.cu.ecomm.optout.intake.CatchUps;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,8 @@ public abstract class ServiceIntegrationTest {
 
     @Autowired
     private CatchUps catchUps;
+    @Autowired
+    private SalesforceEmulator salesforceOrg;
 
     /**
      * A first start takes a snapshot of the org and catches up on the hole before its subscription opened;
@@ -38,6 +41,15 @@ public abstract class ServiceIntegrationTest {
     @BeforeEach
     void firstStartSettled() {
         await().atMost(Duration.ofSeconds(60)).until(() -> catchUps.pendingCount() == 0);
+    }
+
+    /**
+     * A Salesforce user changing contacts over the org's REST API, once intake's subscription is open: it starts
+     * at the newest event, so a change made before it opens would not be seen.
+     */
+    protected SalesforceRestClient specialistOnceSubscribed() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> salesforceOrg.pubSub().activeSubscriptions() == 1);
+        return new SalesforceRestClient(salesforceOrg.loginUrl());
     }
 
     @DynamicPropertySource

@@ -13,13 +13,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.salesforce.AuthenticationType;
-import org.apache.camel.component.salesforce.SalesforceComponent;
-import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.JobStateEnum;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.OperationEnum;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.QueryJob;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,17 +31,7 @@ class BulkQueryJobsTest {
     void start() {
         emulator = new SalesforceHttpEmulator(commit -> { });
         emulator.start();
-        SalesforceComponent salesforce = new SalesforceComponent();
-        salesforce.setLoginUrl(emulator.baseUrl());
-        salesforce.setClientId("optout-sync-local");
-        salesforce.setClientSecret("local-secret");
-        salesforce.setAuthenticationType(AuthenticationType.CLIENT_CREDENTIALS);
-        SalesforceEndpointConfig config = new SalesforceEndpointConfig();
-        config.setApiVersion("64.0");
-        salesforce.setConfig(config);
-        camel = new DefaultCamelContext();
-        camel.addComponent("salesforce", salesforce);
-        camel.start();
+        camel = CamelSalesforceClients.startedAgainst(emulator);
         template = camel.createProducerTemplate();
     }
 

@@ -5,12 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.salesforce.AuthenticationType;
-import org.apache.camel.component.salesforce.SalesforceComponent;
-import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
 import org.apache.camel.component.salesforce.api.dto.AbstractSObjectBase;
 import org.apache.camel.component.salesforce.api.dto.SaveSObjectResult;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,17 +51,7 @@ class CamelSalesforceCompatibilityTest {
     void start() throws Exception {
         emulator = new SalesforceHttpEmulator(commits::add);
         emulator.start();
-        SalesforceComponent salesforce = new SalesforceComponent();
-        salesforce.setLoginUrl(emulator.baseUrl());
-        salesforce.setClientId("optout-sync-local");
-        salesforce.setClientSecret("local-secret");
-        salesforce.setAuthenticationType(AuthenticationType.CLIENT_CREDENTIALS);
-        SalesforceEndpointConfig config = new SalesforceEndpointConfig();
-        config.setApiVersion("64.0");
-        salesforce.setConfig(config);
-        camel = new DefaultCamelContext();
-        camel.addComponent("salesforce", salesforce);
-        camel.start();
+        camel = CamelSalesforceClients.startedAgainst(emulator);
         template = camel.createProducerTemplate();
     }
 

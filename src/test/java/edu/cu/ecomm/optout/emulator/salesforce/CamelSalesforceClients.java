@@ -1,0 +1,30 @@
+package edu.cu.ecomm.optout.emulator.salesforce;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.salesforce.AuthenticationType;
+import org.apache.camel.component.salesforce.SalesforceComponent;
+import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/** camel-salesforce alone, without the service, logged in to an emulated org: the library's view of the emulator. */
+final class CamelSalesforceClients {
+
+    private CamelSalesforceClients() {
+    }
+
+    /** A started Camel context whose {@code salesforce:} component uses the emulator's local credentials. */
+    static CamelContext startedAgainst(SalesforceHttpEmulator emulator) {
+        SalesforceComponent salesforce = new SalesforceComponent();
+        salesforce.setLoginUrl(emulator.baseUrl());
+        salesforce.setClientId("optout-sync-local");
+        salesforce.setClientSecret("local-secret");
+        salesforce.setAuthenticationType(AuthenticationType.CLIENT_CREDENTIALS);
+        SalesforceEndpointConfig config = new SalesforceEndpointConfig();
+        config.setApiVersion("64.0");
+        salesforce.setConfig(config);
+        CamelContext camel = new DefaultCamelContext();
+        camel.addComponent("salesforce", salesforce);
+        camel.start();
+        return camel;
+    }
+}
