@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,8 +80,7 @@ class DataLoadGuardIntegrationTest extends ServiceIntegrationTest {
 
     @BeforeEach
     void subscribed() {
-        specialist = new SalesforceRestClient(salesforce.loginUrl());
-        await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 1);
+        specialist = specialistOnceSubscribed();
     }
 
     @Test
@@ -348,10 +346,5 @@ class DataLoadGuardIntegrationTest extends ServiceIntegrationTest {
         try (Stream<Path> list = Files.list(dir)) {
             return list.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static String joined(String[] lines) {
-        return Arrays.toString(lines);
     }
 }
