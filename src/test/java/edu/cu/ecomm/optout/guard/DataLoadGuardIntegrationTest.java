@@ -140,6 +140,25 @@ class DataLoadGuardIntegrationTest extends ServiceIntegrationTest {
     }
 
     @Test
+    void aTransactionCarriedByTwoEventsIsCountedAsOneAndItsEarlierOptInsAreHeldToo() {
+        List<String> contacts = optedOutContacts(25);
+        // One composite update, two distinct changes: 15 contacts opted in, 10 opted in and retitled.
+        Map<String, Map<String, ?>> rows = new java.util.LinkedHashMap<>();
+        contacts.subList(0, 15).forEach(c -> rows.put(c, Map.of("HasOptedOutOfEmail", false)));
+        contacts.subList(15, 25).forEach(c -> rows.put(c, Map.of("HasOptedOutOfEmail", false, "Title", "Alumna")));
+        long eventsBefore = salesforce.pubSub().publishedCount();
+
+        specialist.updateEach(rows, null);
+
+        List<ContactChange> held = awaitOptIns(contacts, ChangeState.HELD);
+        assertThat(salesforce.pubSub().publishedCount() - eventsBefore).as("two change events").isEqualTo(2);
+        assertThat(held.stream().map(ContactChange::transactionKey).distinct()).hasSize(1);
+        assertThat(lookUpsQueued(held)).isZero();
+        assertThat(jdbc.queryForObject("select opt_ins from guard_transaction where transaction_key = ?",
+                Integer.class, held.get(0).transactionKey())).isEqualTo(25);
+    }
+
+    @Test
     void aMassOptOutOfFiveHundredContactsIsNeverHeldEvenFromADataLoader() {
         List<String> contacts = newContacts(500);
 
