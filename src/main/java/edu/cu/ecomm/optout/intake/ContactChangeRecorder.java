@@ -30,6 +30,9 @@ import org.springframework.stereotype.Component;
  * record ids) asks for a catch-up from its commit time ({@link CatchUps}) — in the same transaction, so the
  * checkpoint passes the event only once its work is durably queued. A CDC change whose value a catch-up or
  * gap re-read already recorded (it read Salesforce before the event arrived) is counted as a duplicate.
+ *
+ * <p>Opt-ins pass the data-load guard ({@link DataLoadGuard}) in the same transaction: those of a mass change are
+ * recorded HELD instead of RECEIVED. Opt-outs never touch it.
  */
 @Component("contactChangeRecorder")
 public class ContactChangeRecorder {
