@@ -28,11 +28,8 @@ public class AuditComparison {
     /** Changes still on their way to CU Ascend. */
     static final List<String> IN_FLIGHT_STATES = List.of(ChangeState.RECEIVED.name(), ChangeState.READY.name(),
             ChangeState.BATCHED.name(), ChangeState.FAILED.name());
-    /**
-     * Changes an admin must review or has refused (the data-load guard): HELD, and REJECTED once the guard adds it.
-     * Listed by name so that this compiles before and after the guard's states exist.
-     */
-    static final List<String> HELD_STATES = List.of(ChangeState.HELD.name(), "REJECTED");
+    /** Changes an admin must review or has refused (the data-load guard): never corrected by an audit. */
+    static final List<String> HELD_STATES = List.of(ChangeState.HELD.name(), ChangeState.REJECTED.name());
 
     private final JdbcTemplate jdbc;
 

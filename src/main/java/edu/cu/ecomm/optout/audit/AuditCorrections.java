@@ -6,6 +6,7 @@ import java.util.List;
 
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
+import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -75,7 +76,7 @@ public class AuditCorrections {
                             eventId(exportId, optedOut), null, ORIGIN, null, ChangeSource.AUDIT));
                     marks.add(new Object[] {auditId, contactId});
                 }
-                int added = ledger.recordAllReady(changes);
+                int added = ledger.recordAll(changes, ChangeState.READY);
                 jdbc.batchUpdate("update parity_discrepancy set status = 'CORRECTED' where audit_id = ? and contact_id = ?",
                         marks);
                 return (long) added;

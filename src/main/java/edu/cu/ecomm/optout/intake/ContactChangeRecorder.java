@@ -30,6 +30,9 @@ import org.springframework.stereotype.Component;
  * record ids) asks for a catch-up from its commit time ({@link CatchUps}) — in the same transaction, so the
  * checkpoint passes the event only once its work is durably queued. A CDC change whose value a catch-up or
  * gap re-read already recorded (it read Salesforce before the event arrived) is counted as a duplicate.
+ *
+ * <p>Opt-ins pass the data-load guard ({@link DataLoadGuard}) in the same transaction: those of a mass change are
+ * recorded HELD instead of RECEIVED. Opt-outs never touch it.
  */
 @Component("contactChangeRecorder")
 public class ContactChangeRecorder {
@@ -45,6 +48,7 @@ public class ContactChangeRecorder {
     private final GapRequeries gapRequeries;
     private final CatchUps catchUps;
     private final LedgerWrites writes;
+    private final DataLoadGuard guard;
     private final MeterRegistry meters;
     private final String topic;
     // Looked up once: a registry look-up per event shows in an intake profile.
@@ -57,7 +61,8 @@ public class ContactChangeRecorder {
 
     public ContactChangeRecorder(ChangeLedger ledger, ReplayCheckpoints checkpoints, DeadLetters deadLetters,
                                  KnownValues known, GapRequeries gapRequeries, CatchUps catchUps, LedgerWrites writes,
-                                 MeterRegistry meters, @Value("${optout.intake.topic}") String topic) {
+                                 DataLoadGuard guard, MeterRegistry meters,
+                                 @Value("${optout.intake.topic}") String topic) {
         this.ledger = ledger;
         this.checkpoints = checkpoints;
         this.deadLetters = deadLetters;
@@ -65,6 +70,7 @@ public class ContactChangeRecorder {
         this.gapRequeries = gapRequeries;
         this.catchUps = catchUps;
         this.writes = writes;
+        this.guard = guard;
         this.meters = meters;
         this.topic = topic;
         this.gapEvents = meters.counter("optout.intake.events", "outcome", "gap");
@@ -139,8 +145,9 @@ public class ContactChangeRecorder {
                     event.commitNumber(), event.transactionKey(), event.sequenceNumber(), event.eventId(),
                     event.replayId(), event.changeOrigin(), event.commitUser(), ChangeSource.CDC));
         }
-        // One batch for all the event's contacts: a data load's event carries up to hundreds of them.
-        int recorded = ledger.recordAll(changes);
+        // One batch for all the event's contacts: a data load's event carries up to hundreds of them. Opt-outs always
+        // flow; opt-ins pass the data-load guard, which records them held when they are part of a mass change.
+        int recorded = optedOut ? ledger.recordAll(changes) : guard.recordOptIns(event, changes);
         return new RecordingOutcome(recorded, reRead + changes.size() - recorded, invalid, false);
     }
 

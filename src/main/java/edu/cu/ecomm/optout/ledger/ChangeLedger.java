@@ -68,17 +68,11 @@ public class ChangeLedger {
     }
 
     /**
-     * Records several changes straight as READY for the next nightly batch, skipping their opt-out and opt-in
-     * flows (the parity audit's corrections: see {@code audit.AuditCorrections}), and those already recorded;
-     * joins the caller's transaction.
-     *
-     * @return how many were new; the others had been recorded before
+     * As {@link #recordAll(List)}, in {@code state}: RECEIVED; HELD for opt-ins the data-load guard holds (so
+     * change-dispatch never sees them); READY for the parity audit's corrections, which skip the opt-out and opt-in
+     * flows (see {@code audit.AuditCorrections}).
      */
-    public int recordAllReady(List<NewChange> changes) {
-        return recordAll(changes, ChangeState.READY);
-    }
-
-    private int recordAll(List<NewChange> changes, ChangeState state) {
+    public int recordAll(List<NewChange> changes, ChangeState state) {
         if (changes.isEmpty()) {
             return 0;
         }

@@ -10,8 +10,18 @@ public enum ChangeState {
     BATCHED,
     /** Part of a batch that CU Ascend accepted. */
     DELIVERED,
-    /** Held for an admin's review (e.g. a mass opt-in from a data load). */
+    /**
+     * Held for an admin's review (an opt-in from a data load: see {@code intake.DataLoadGuard}); never dispatched
+     * nor batched. Released, it becomes RECEIVED again; otherwise it ends REJECTED or SUPERSEDED.
+     */
     HELD,
+    /** A held opt-in an admin rejected: never delivered. */
+    REJECTED,
+    /**
+     * A held opt-in released after the contact had a later change: never delivered, since CU Ascend must keep the
+     * later value (the nightly batch collapses to each contact's latest change).
+     */
+    SUPERSEDED,
     /** Could not be processed; see the dead letters. */
     FAILED
 }

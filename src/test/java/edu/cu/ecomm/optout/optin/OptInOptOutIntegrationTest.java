@@ -65,6 +65,9 @@ class OptInOptOutIntegrationTest extends ServiceIntegrationTest {
         registry.add("optout.resubscribe.endpoint", () -> "file:" + OUTBOX.resolve("resubscribe"));
         registry.add("optout.ascend.endpoint", () -> "file:" + OUTBOX.resolve("ascend"));
         registry.add("optout.ascend.staging-dir", () -> OUTBOX.resolve("ascend-staging").toString());
+        // 125 opt-ins per composite update would be held by the data-load guard (DataLoadGuardIntegrationTest);
+        // these tests are about the opt-in flow, so the guard lets them through.
+        registry.add("optout.guard.max-opt-ins", () -> "1000");
     }
 
     @Autowired

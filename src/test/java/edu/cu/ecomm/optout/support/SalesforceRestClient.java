@@ -50,14 +50,24 @@ public final class SalesforceRestClient {
 
     /** One transaction applying the same values to every contact, as a composite update or a data load does. */
     public void updateAll(List<String> contactIds, Map<String, ?> fields, String callOptionsClient) {
+        Map<String, Map<String, ?>> fieldsById = new LinkedHashMap<>();
+        contactIds.forEach(id -> fieldsById.put(id, fields));
+        updateEach(fieldsById, callOptionsClient);
+    }
+
+    /**
+     * One transaction (one composite update) giving each contact its own values, as a data load with mixed rows
+     * does: Salesforce sends one change event per distinct change, all with the transaction's key.
+     */
+    public void updateEach(Map<String, ? extends Map<String, ?>> fieldsById, String callOptionsClient) {
         List<Map<String, Object>> records = new ArrayList<>();
-        for (String id : contactIds) {
+        fieldsById.forEach((id, fields) -> {
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("attributes", Map.of("type", "Contact"));
             record.put("id", id);
             record.putAll(fields);
             records.add(record);
-        }
+        });
         JsonNode results = send("PATCH", API + "/composite/sobjects", Map.of("allOrNone", true, "records", records),
                 callOptionsClient, 200);
         for (JsonNode result : results) {

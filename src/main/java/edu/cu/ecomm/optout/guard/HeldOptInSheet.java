@@ -1,0 +1,75 @@
+package edu.cu.ecomm.optout.guard;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import edu.cu.ecomm.optout.delivery.CsvCells;
+import edu.cu.ecomm.optout.guard.HeldOptIns.HeldOptIn;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The held opt-ins, for the weekly export: a file of its own next to the Re-subscribe Request Sheet
+ * ({@code held-opt-ins-<yyyy-MM-dd-HHmm>.csv}, same endpoint, same run). Its columns are not the sheet's — a held
+ * opt-in has no business unit or shirt colour, it has a transaction, an origin and a reason — so mixing them in
+ * one table would leave most cells empty and the admin guessing. One row per held opt-in, sorted by transaction
+ * then contact, each row repeating its transaction's figures, so a spreadsheet filter on the Transaction column
+ * shows one data load; the last column says which JMX operation acts on it. Held opt-ins are listed every week
+ * until an admin releases or rejects them. UTF-8, header row, RFC 4180, formulas neutralised ({@link CsvCells}).
+ */
+@Component("heldOptInSheet")
+public class HeldOptInSheet {
+
+    /** A built file: its name, its bytes and how many held opt-ins it lists. */
+    public record Sheet(String fileName, byte[] content, int held) {
+
+        public String text() {
+            return new String(content, StandardCharsets.UTF_8);
+        }
+    }
+
+    static final List<String> HEADER = List.of("Kind", "Change Id", "Contact Id", "Transaction",
+            "Opt-ins In Transaction", "Reason", "Change Origin", "Commit User", "Committed", "Held Since",
+            "To Act (JMX DataLoadGuard)");
+    static final String KIND = "HELD_OPT_IN";
+
+    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
+    private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm");
+
+    private final HeldOptIns held;
+    private final Clock clock;
+    private final ZoneId zone;
+
+    public HeldOptInSheet(HeldOptIns held, Clock clock,
+                          @Value("${optout.resubscribe.time-zone:America/Denver}") String zone) {
+        this.held = held;
+        this.clock = clock;
+        this.zone = ZoneId.of(zone);
+    }
+
+    public Sheet build() {
+        Instant now = clock.instant();
+        StringBuilder csv = new StringBuilder(CsvCells.row(HEADER));
+        List<HeldOptIn> rows = held.held();
+        for (HeldOptIn h : rows) {
+            csv.append(CsvCells.row(List.of(KIND, Long.toString(h.changeId()), h.contactId(), nz(h.transactionKey()),
+                    Integer.toString(h.transactionOptIns()), nz(h.reason()), nz(h.changeOrigin()), nz(h.commitUser()),
+                    shown(h.commitTimestamp()), shown(h.recordedAt()),
+                    "releaseTransaction / rejectTransaction, or releaseChange / rejectChange " + h.changeId())));
+        }
+        String fileName = "held-opt-ins-" + FILE_STAMP.format(now.atZone(zone)) + ".csv";
+        return new Sheet(fileName, csv.toString().getBytes(StandardCharsets.UTF_8), rows.size());
+    }
+
+    private String shown(Instant instant) {
+        return instant == null ? "" : SHOWN.format(instant.atZone(zone));
+    }
+
+    private static String nz(String value) {
+        return value == null ? "" : value;
+    }
+}

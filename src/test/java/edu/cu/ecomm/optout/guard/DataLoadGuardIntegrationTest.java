@@ -1,0 +1,369 @@
+package edu.cu.ecomm.optout.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
+import edu.cu.ecomm.optout.ledger.ChangeLedger;
+import edu.cu.ecomm.optout.ledger.ChangeState;
+import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.ledger.Direction;
+import edu.cu.ecomm.optout.optin.ResubscribeAdmin;
+import edu.cu.ecomm.optout.support.SalesforceRestClient;
+import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The data-load guard in the whole service: contacts are changed through the Salesforce emulator's REST API (a
+ * composite update is one transaction of at most 200 records, as in Salesforce, so 500 contacts take three), the
+ * change events reach intake over Pub/Sub, held opt-ins are reviewed over JMX, CU Ascend's batch is read from the
+ * delivered file, and the weekly export from its folder.
+ */
+class DataLoadGuardIntegrationTest extends ServiceIntegrationTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final Path OUTBOX = Path.of("target", "data-load-guard-it", UUID.randomUUID().toString());
+    private static final String DATA_LOADER = "DataLoaderBulkUI";
+    private static final int COMPOSITE_LIMIT = 200;
+
+    @DynamicPropertySource
+    static void guard(DynamicPropertyRegistry registry) {
+        // Spring Boot's tests switch JMX off; the admin's MBean is what these tests drive.
+        registry.add("spring.jmx.enabled", () -> "true");
+        registry.add("optout.guard.restore-on-reject", () -> "true");
+        registry.add("optout.guard.restore.poll-interval", () -> "200");
+        registry.add("optout.resubscribe.endpoint", () -> "file:" + OUTBOX.resolve("resubscribe"));
+        registry.add("optout.tickets.endpoint", () -> "file:" + OUTBOX.resolve("tickets"));
+        registry.add("optout.ascend.endpoint", () -> "file:" + OUTBOX.resolve("ascend"));
+        registry.add("optout.ascend.staging-dir", () -> OUTBOX.resolve("ascend-staging").toString());
+    }
+
+    @Autowired
+    SalesforceEmulator salesforce;
+    @Autowired
+    CamelContext camel;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    ChangeLedger ledger;
+    @Autowired
+    ResubscribeAdmin resubscribe;
+    @Autowired
+    MeterRegistry meters;
+
+    private final MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+    private SalesforceRestClient specialist;
+    private long seed = 1;
+
+    @BeforeEach
+    void subscribed() {
+        specialist = specialistOnceSubscribed();
+    }
+
+    @Test
+    void compositeUpdateClearingOptOutOnFiveHundredContactsIsHeldAndNeitherLookedUpNorBatched() throws Exception {
+        List<String> contacts = optedOutContacts(500);
+
+        updateAll(contacts, false, null);
+
+        List<ContactChange> held = awaitOptIns(contacts, ChangeState.HELD);
+        assertThat(held).hasSize(500);
+        assertThat(held.stream().map(ContactChange::transactionKey).distinct()).as("500 records: three composite calls")
+                .hasSize(3);
+        // Delivering now takes every READY change; the held ones must stay out of the file and out of the flow.
+        List<String> delivered = deliverNow();
+        assertThat(delivered).noneMatch(row -> contacts.contains(contactOf(row)) && row.contains(",FALSE,"));
+        assertThat(lookUpsQueued(held)).as("none went down the opt-in flow").isZero();
+        assertThat(held).allSatisfy(c -> assertThat(ledger.find(c.id()).orElseThrow().state())
+                .isEqualTo(ChangeState.HELD));
+    }
+
+    @Test
+    void compositeUpdateClearingOptOutOnThreeContactsByAPersonFlows() throws Exception {
+        List<String> contacts = optedOutContacts(3);
+
+        updateAll(contacts, false, null);
+
+        List<ContactChange> ready = awaitOptIns(contacts, ChangeState.READY);
+        assertThat(lookUpsQueued(ready)).isEqualTo(3);
+        assertThat(jdbc.queryForObject("select held_at is null from guard_transaction where transaction_key = ?",
+                Boolean.class, ready.get(0).transactionKey())).isTrue();
+        List<String> delivered = deliverNow();
+        assertThat(contacts).allSatisfy(c -> assertThat(delivered).anySatisfy(row ->
+                assertThat(row).startsWith(c + ",").contains(",FALSE,")));
+    }
+
+    @Test
+    void anOptInFromADataLoaderIsHeldEvenWhenSmallAndReleasedOrRejectedOneByOne() throws Exception {
+        List<String> contacts = optedOutContacts(2);
+
+        updateAll(contacts, false, DATA_LOADER);
+
+        List<ContactChange> held = awaitOptIns(contacts, ChangeState.HELD);
+        assertThat(held).allSatisfy(c -> assertThat(c.changeOrigin()).endsWith(";client=" + DATA_LOADER));
+        assertThat(jdbc.queryForObject("select held_reason from guard_transaction where transaction_key = ?",
+                String.class, held.get(0).transactionKey())).startsWith("BULK_ORIGIN");
+
+        String released = (String) invoke("releaseChange", held.get(0).id());
+        String rejected = (String) invoke("rejectChange", held.get(1).id());
+
+        assertThat(released).isEqualTo("Change " + held.get(0).id() + " (contact " + contacts.get(0)
+                + ") released to the opt-in flow");
+        assertThat(rejected).contains("rejected, never delivered to CU Ascend");
+        awaitOptIns(contacts.subList(0, 1), ChangeState.READY);
+        assertThat(ledger.find(held.get(1).id()).orElseThrow().state()).isEqualTo(ChangeState.REJECTED);
+        assertThat(invoke("releaseChange", held.get(1).id())).isEqualTo("Change " + held.get(1).id()
+                + " is not held (state REJECTED)");
+    }
+
+    @Test
+    void aTransactionCarriedByTwoEventsIsCountedAsOneAndItsEarlierOptInsAreHeldToo() {
+        List<String> contacts = optedOutContacts(25);
+        // One composite update, two distinct changes: 15 contacts opted in, 10 opted in and retitled.
+        Map<String, Map<String, ?>> rows = new java.util.LinkedHashMap<>();
+        contacts.subList(0, 15).forEach(c -> rows.put(c, Map.of("HasOptedOutOfEmail", false)));
+        contacts.subList(15, 25).forEach(c -> rows.put(c, Map.of("HasOptedOutOfEmail", false, "Title", "Alumna")));
+        long eventsBefore = salesforce.pubSub().publishedCount();
+
+        specialist.updateEach(rows, null);
+
+        List<ContactChange> held = awaitOptIns(contacts, ChangeState.HELD);
+        assertThat(salesforce.pubSub().publishedCount() - eventsBefore).as("two change events").isEqualTo(2);
+        assertThat(held.stream().map(ContactChange::transactionKey).distinct()).hasSize(1);
+        assertThat(lookUpsQueued(held)).isZero();
+        assertThat(jdbc.queryForObject("select opt_ins from guard_transaction where transaction_key = ?",
+                Integer.class, held.get(0).transactionKey())).isEqualTo(25);
+    }
+
+    @Test
+    void aMassOptOutOfFiveHundredContactsIsNeverHeldEvenFromADataLoader() {
+        List<String> contacts = newContacts(500);
+
+        updateAll(contacts, true, DATA_LOADER);
+
+        await().atMost(PATIENCE).until(() -> contacts.stream().allMatch(c -> has(c, Direction.OPT_OUT, ChangeState.READY)));
+        assertThat(contacts.stream().flatMap(c -> ledger.forContact(c).stream()))
+                .noneMatch(c -> c.state() == ChangeState.HELD);
+        assertThat(jdbc.queryForObject("select count(*) from guard_transaction where change_origin like ?",
+                Long.class, "%" + DATA_LOADER + "%")).as("opt-outs are not even counted").isZero();
+    }
+
+    @Test
+    void releasedOptInsGoDownTheOptInFlowIntoTheNextBatchAndASupersededOneIsNotDelivered() throws Exception {
+        List<String> contacts = optedOutContacts(25);
+        updateAll(contacts, false, null);
+        List<ContactChange> held = awaitOptIns(contacts, ChangeState.HELD);
+        String transaction = held.get(0).transactionKey();
+        String later = contacts.get(0);
+        // While held, the contact opts out again: that later value is what CU Ascend must keep.
+        specialist.setOptOut(later, true);
+        await().atMost(PATIENCE).until(() -> ledger.forContact(later).stream()
+                .filter(c -> c.direction() == Direction.OPT_OUT).count() == 2
+                && !has(later, Direction.OPT_OUT, ChangeState.RECEIVED));
+        deliverNow();
+
+        String answer = (String) invoke("releaseTransaction", transaction);
+
+        assertThat(answer).startsWith("Transaction " + transaction + ": 24 opt-in(s) released to the opt-in flow; 1"
+                + " superseded").contains("contact " + later);
+        List<String> released = contacts.subList(1, 25);
+        List<ContactChange> ready = awaitOptIns(released, ChangeState.READY);
+        await().atMost(PATIENCE).until(() -> lookUpsQueued(ready) == 24);
+        assertThat(optIn(later).state()).isEqualTo(ChangeState.SUPERSEDED);
+        List<String> delivered = deliverNow();
+        assertThat(released).allSatisfy(c -> assertThat(delivered).anySatisfy(row ->
+                assertThat(row).startsWith(c + ",").contains(",FALSE,")));
+        assertThat(delivered).noneMatch(row -> row.startsWith(later + ","));
+        assertThat(allDeliveredRows()).filteredOn(row -> row.startsWith(later + ","))
+                .allSatisfy(row -> assertThat(row).contains(",TRUE,"));
+    }
+
+    @Test
+    void rejectedOptInsAreNeverDeliveredAndWithRestoreSalesforceShowsTheOptOutAgain() throws Exception {
+        List<String> contacts = optedOutContacts(22);
+        updateAll(contacts, false, null);
+        List<ContactChange> held = awaitOptIns(contacts, ChangeState.HELD);
+        assertThat(optOutValues(contacts)).containsOnly(false);
+
+        String answer = (String) invoke("rejectTransaction", held.get(0).transactionKey());
+
+        assertThat(answer).isEqualTo("Transaction " + held.get(0).transactionKey() + ": 22 opt-in(s) rejected, never"
+                + " delivered to CU Ascend; 22 contact(s) will get Email Opt Out = true written back in Salesforce");
+        await().atMost(PATIENCE).until(() -> !optOutValues(contacts).contains(false));
+        // The restore comes back as an opt-out event like any other: both systems show the opt-out again.
+        await().atMost(PATIENCE).until(() -> contacts.stream().map(this::latest).allMatch(c ->
+                c.direction() == Direction.OPT_OUT && c.changeOrigin().endsWith(";client=OptOutSync")));
+        assertThat(jdbc.queryForObject("select count(*) from guard_resolution where restore_state = 'DONE'"
+                + " and transaction_key = ?", Long.class, held.get(0).transactionKey())).isEqualTo(22);
+        await().atMost(PATIENCE).until(() -> contacts.stream().noneMatch(c -> has(c, Direction.OPT_OUT,
+                ChangeState.RECEIVED)));
+        deliverNow();
+        assertThat(allDeliveredRows()).noneMatch(row -> contacts.contains(contactOf(row)) && row.contains(",FALSE,"));
+        assertThat(held).allSatisfy(c -> assertThat(ledger.find(c.id()).orElseThrow().state())
+                .isEqualTo(ChangeState.REJECTED));
+    }
+
+    @Test
+    void heldOptInsAreListedBesideTheWeeklySheetAndInTheJmxAttributes() throws Exception {
+        List<String> contacts = optedOutContacts(21);
+        double heldBefore = meters.counter("optout.guard.changes.held").count();
+        updateAll(contacts, false, null);
+        List<ContactChange> held = awaitOptIns(contacts, ChangeState.HELD);
+        String transaction = held.get(0).transactionKey();
+
+        resubscribe.exportNow();
+
+        Path file = newestFile("resubscribe", "held-opt-ins-");
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.get(0)).startsWith("Kind,Change Id,Contact Id,Transaction,Opt-ins In Transaction,Reason,");
+        assertThat(held).allSatisfy(c -> assertThat(lines).anySatisfy(line -> assertThat(line)
+                .startsWith("HELD_OPT_IN," + c.id() + "," + c.contactId() + "," + transaction + ",21,MASS_TRANSACTION")));
+        assertThat(newestFile("resubscribe", "resubscribe-requests-")).exists();
+
+        ObjectName guard = new ObjectName("edu.cu.ecomm.optout:type=DataLoadGuard");
+        long heldNow = ledger.count(ChangeState.HELD);
+        assertThat(heldNow).isGreaterThanOrEqualTo(21);
+        assertThat(jmx.getAttribute(guard, "HeldChanges")).isEqualTo(heldNow);
+        assertThat((Long) jmx.getAttribute(guard, "HeldTransactions")).isGreaterThanOrEqualTo(1);
+        assertThat((String[]) jmx.getAttribute(guard, "HeldTransactionList"))
+                .anySatisfy(line -> assertThat(line).startsWith(transaction + " | 21 | MASS_TRANSACTION"));
+        assertThat((String[]) jmx.getAttribute(guard, "HeldChangeList"))
+                .anySatisfy(line -> assertThat(line).startsWith(held.get(0).id() + " | " + held.get(0).contactId()));
+        assertThat(jmx.getAttribute(guard, "MaxOptIns")).isEqualTo(20);
+        assertThat(meters.counter("optout.guard.changes.held").count() - heldBefore).isEqualTo(21);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** New contacts, not opted out, created in one transaction through the emulator (their CREATE events flow). */
+    private List<String> newContacts(int n) {
+        List<String> ids = salesforce.http().seedContacts(n, seed++);
+        // About one in fourteen is seeded opted out; start every one of them opted in for a clean test.
+        List<String> optedOut = ids.stream().filter(id -> Boolean.TRUE.equals(
+                salesforce.http().getContact(id).orElseThrow().get("HasOptedOutOfEmail"))).toList();
+        optedOut.forEach(id -> salesforce.http().updateContact(id, Map.of("HasOptedOutOfEmail", false)));
+        await().atMost(PATIENCE).until(() -> optedOut.stream().allMatch(c -> !ledger.forContact(c).isEmpty()
+                && ledger.forContact(c).stream().noneMatch(ch -> ch.state() == ChangeState.RECEIVED)));
+        return ids;
+    }
+
+    /** Contacts opted out (by a person, a few at a time: never a mass opt-in later confused with the setup). */
+    private List<String> optedOutContacts(int n) {
+        List<String> contacts = newContacts(n);
+        updateAll(contacts, true, null);
+        await().atMost(PATIENCE).until(() -> contacts.stream().allMatch(c -> has(c, Direction.OPT_OUT, ChangeState.READY)
+                || has(c, Direction.OPT_OUT, ChangeState.DELIVERED)));
+        return contacts;
+    }
+
+    /** One composite update per 200 contacts, as Salesforce's sObject Collections allow. */
+    private void updateAll(List<String> contacts, boolean optedOut, String client) {
+        for (int from = 0; from < contacts.size(); from += COMPOSITE_LIMIT) {
+            specialist.updateAll(contacts.subList(from, Math.min(contacts.size(), from + COMPOSITE_LIMIT)),
+                    Map.of("HasOptedOutOfEmail", optedOut), client);
+        }
+    }
+
+    private List<ContactChange> awaitOptIns(List<String> contacts, ChangeState state) {
+        await().atMost(PATIENCE).until(() -> contacts.stream().allMatch(c -> has(c, Direction.OPT_IN, state)));
+        return contacts.stream().map(this::optIn).toList();
+    }
+
+    private ContactChange optIn(String contact) {
+        return ledger.forContact(contact).stream().filter(c -> c.direction() == Direction.OPT_IN).reduce((a, b) -> b)
+                .orElseThrow();
+    }
+
+    private ContactChange latest(String contact) {
+        List<ContactChange> changes = ledger.forContact(contact);
+        return changes.get(changes.size() - 1);
+    }
+
+    private boolean has(String contact, Direction direction, ChangeState state) {
+        return ledger.forContact(contact).stream().anyMatch(c -> c.direction() == direction && c.state() == state);
+    }
+
+    private long lookUpsQueued(List<ContactChange> changes) {
+        String ids = changes.stream().map(c -> Long.toString(c.id())).collect(Collectors.joining(","));
+        return jdbc.queryForObject("select count(*) from optin_lookup where change_id in (" + ids + ")", Long.class);
+    }
+
+    private List<Boolean> optOutValues(List<String> contacts) {
+        Map<String, Boolean> values = specialist.optOutValues();
+        return contacts.stream().map(values::get).toList();
+    }
+
+    private Object invoke(String operation, Object argument) throws Exception {
+        String type = argument instanceof Long ? "long" : String.class.getName();
+        return jmx.invoke(new ObjectName("edu.cu.ecomm.optout:type=DataLoadGuard"), operation,
+                new Object[] {argument}, new String[] {type});
+    }
+
+    /** Runs the nightly delivery now and returns the data rows of the file it delivered (none: empty). */
+    private List<String> deliverNow() throws IOException {
+        Set<Path> before = Set.copyOf(files("ascend", "optout-"));
+        camel.createProducerTemplate().sendBody("direct:ascend-deliver-now", null);
+        List<String> rows = new ArrayList<>();
+        for (Path file : files("ascend", "optout-")) {
+            if (!before.contains(file) && file.toString().endsWith(".csv")) {
+                List<String> lines = Files.readAllLines(file);
+                rows.addAll(lines.subList(1, lines.size()));
+            }
+        }
+        return rows;
+    }
+
+    private List<String> allDeliveredRows() throws IOException {
+        List<String> rows = new ArrayList<>();
+        for (Path file : files("ascend", "optout-")) {
+            if (file.toString().endsWith(".csv")) {
+                List<String> lines = Files.readAllLines(file);
+                rows.addAll(lines.subList(1, lines.size()));
+            }
+        }
+        return rows;
+    }
+
+    private static String contactOf(String row) {
+        return row.substring(0, row.indexOf(','));
+    }
+
+    private static Path newestFile(String folder, String prefix) throws IOException {
+        List<Path> files = files(folder, prefix);
+        assertThat(files).as("files %s* in %s", prefix, folder).isNotEmpty();
+        return files.get(files.size() - 1);
+    }
+
+    private static List<Path> files(String folder, String prefix) throws IOException {
+        Path dir = OUTBOX.resolve(folder);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
+        }
+    }
+}

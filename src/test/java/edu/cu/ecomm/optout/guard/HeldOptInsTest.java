@@ -1,0 +1,147 @@
+package edu.cu.ecomm.optout.guard;
+
+import static edu.cu.ecomm.optout.optin.FlowsFixture.contactId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import edu.cu.ecomm.optout.guard.HeldOptIns.Outcome;
+import edu.cu.ecomm.optout.guard.OptOutRestores.Restore;
+import edu.cu.ecomm.optout.ledger.ChangeSource;
+import edu.cu.ecomm.optout.ledger.ChangeState;
+import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.ledger.DeadLetterService;
+import edu.cu.ecomm.optout.ledger.LedgerWrites;
+import edu.cu.ecomm.optout.ledger.NewChange;
+import edu.cu.ecomm.optout.optin.FlowsFixture;
+import org.junit.jupiter.api.Test;
+
+/** Release, reject and restore over a real (H2) ledger, without Salesforce. */
+class HeldOptInsTest {
+
+    private final FlowsFixture f = new FlowsFixture();
+    private final HeldOptIns review = new HeldOptIns(f.jdbc, new LedgerWrites(f.transaction), f.clock, true);
+    private final OptOutRestores restores = new OptOutRestores(f.jdbc, f.clock, f.deadLetters, f.transaction, 3,
+            Duration.ofMinutes(1));
+    private int events;
+
+    @Test
+    void releaseMakesTheOptInReceivedAgainAsIfJustReceived() {
+        ContactChange held = held(contactId(1), "tx-1");
+        f.clock.advance(Duration.ofDays(3));
+
+        Outcome outcome = review.releaseChange(held.id());
+
+        assertThat(outcome.released()).isEqualTo(1);
+        assertThat(f.ledger.received(10)).extracting(ContactChange::id).containsExactly(held.id());
+        assertThat(f.jdbc.queryForObject("select recorded_at = ? from contact_change where id = ?", Boolean.class,
+                edu.cu.ecomm.optout.ledger.SqlTime.toSql(f.clock.instant()), held.id())).isTrue();
+    }
+
+    @Test
+    void anOptInWhoseContactHasALaterChangeIsSupersededNotReleased() {
+        ContactChange older = held(contactId(1), "tx-1");
+        ContactChange other = held(contactId(2), "tx-1");
+        f.clock.advance(Duration.ofMinutes(5));
+        ContactChange laterOptOut = f.change(contactId(1), true);
+
+        Outcome outcome = review.releaseTransaction("tx-1");
+
+        assertThat(outcome.released()).isEqualTo(1);
+        assertThat(outcome.superseded()).isEqualTo(1);
+        assertThat(outcome.message()).isEqualTo("Transaction tx-1: 1 opt-in(s) released to the opt-in flow; 1"
+                + " superseded by the contact's later change, marked SUPERSEDED and never delivered (CU Ascend keeps"
+                + " the later value): change " + older.id() + " (contact " + contactId(1) + ", later change "
+                + laterOptOut.id() + ")");
+        assertThat(state(older)).isEqualTo(ChangeState.SUPERSEDED);
+        assertThat(state(other)).isEqualTo(ChangeState.RECEIVED);
+    }
+
+    @Test
+    void rejectQueuesARestoreOnlyForContactsWhoseRejectedOptInIsStillTheLatest() {
+        ContactChange stillLatest = held(contactId(1), "tx-1");
+        ContactChange overtaken = held(contactId(2), "tx-1");
+        f.clock.advance(Duration.ofMinutes(5));
+        f.change(contactId(2), true);
+
+        Outcome outcome = review.rejectTransaction("tx-1");
+
+        assertThat(outcome.rejected()).isEqualTo(2);
+        assertThat(outcome.restoresQueued()).isEqualTo(1);
+        assertThat(state(stillLatest)).isEqualTo(ChangeState.REJECTED);
+        assertThat(state(overtaken)).isEqualTo(ChangeState.REJECTED);
+        assertThat(restores.claimDue()).extracting(Restore::contactId).containsExactly(contactId(1));
+    }
+
+    @Test
+    void rejectWithoutRestoreLeavesSalesforceAlone() {
+        HeldOptIns noRestore = new HeldOptIns(f.jdbc, new LedgerWrites(f.transaction), f.clock, false);
+        ContactChange held = held(contactId(1), "tx-1");
+
+        Outcome outcome = noRestore.rejectChange(held.id());
+
+        assertThat(outcome.message()).endsWith("Salesforce keeps the loaded value (Email Opt Out false):"
+                + " optout.guard.restore-on-reject is off");
+        assertThat(restores.claimDue()).isEmpty();
+    }
+
+    @Test
+    void aRestoreSalesforceRefusesIsRetriedWithBackOffThenBecomesADeadLetterThatCanBeReplayed() throws Exception {
+        ContactChange held = held(contactId(1), "tx-1");
+        review.rejectChange(held.id());
+        String refused = "[{\"id\":\"" + contactId(1) + "\",\"success\":false,\"errors\":[{\"statusCode\":"
+                + "\"UNABLE_TO_LOCK_ROW\"}]}]";
+
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            List<Restore> due = restores.claimDue();
+            assertThat(due).as("attempt %d", attempt).extracting(Restore::attempt).containsExactly(attempt);
+            assertThat(restores.claimDue()).as("claimed: not due again while it runs").isEmpty();
+            if (attempt == 2) {
+                restores.failed(due, new IllegalStateException("Salesforce unavailable"));
+            } else {
+                restores.completed(due, refused);
+            }
+            assertThat(restores.claimDue()).as("waits for its back-off").isEmpty();
+            f.clock.advance(Duration.ofMinutes(10));
+        }
+
+        assertThat(restores.count("FAILED")).isEqualTo(1);
+        assertThat(f.deadLetters.open()).singleElement().satisfies(letter -> {
+            assertThat(letter.routeId()).isEqualTo("data-load-guard-restore");
+            assertThat(letter.contactId()).isEqualTo(contactId(1));
+            assertThat(letter.reason()).contains("UNABLE_TO_LOCK_ROW").contains("after 3 attempt(s)");
+        });
+        DeadLetterService service = new DeadLetterService(f.deadLetters, List.of(restores));
+        assertThat(service.replay(f.deadLetters.open().get(0).id()).resolved()).isTrue();
+        List<Restore> again = restores.claimDue();
+        assertThat(again).extracting(Restore::attempt).containsExactly(1);
+        restores.completed(again, "[{\"id\":\"" + contactId(1) + "\",\"success\":true,\"errors\":[]}]");
+        assertThat(restores.count("DONE")).isEqualTo(1);
+    }
+
+    @Test
+    void heldListsAndCountsPerTransaction() {
+        held(contactId(1), "tx-1");
+        held(contactId(2), "tx-1");
+        held(contactId(3), "tx-2");
+
+        assertThat(review.heldChanges()).isEqualTo(3);
+        assertThat(review.heldTransactions()).isEqualTo(2);
+        assertThat(review.transactions()).extracting(HeldOptIns.HeldTransaction::transactionKey,
+                HeldOptIns.HeldTransaction::held).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("tx-1", 2L), org.assertj.core.groups.Tuple.tuple("tx-2", 1L));
+    }
+
+    private ContactChange held(String contactId, String transaction) {
+        long id = f.ledger.record(new NewChange(contactId, false, "UPDATE", f.clock.instant(), 1L, transaction, 1,
+                "guard-event-" + (++events), "replay", "com/salesforce/api/bulkapi/64.0", "005000000000001AAA",
+                ChangeSource.CDC)).orElseThrow();
+        f.jdbc.update("update contact_change set state = 'HELD' where id = ?", id);
+        return f.ledger.find(id).orElseThrow();
+    }
+
+    private ChangeState state(ContactChange change) {
+        return f.ledger.find(change.id()).orElseThrow().state();
+    }
+}

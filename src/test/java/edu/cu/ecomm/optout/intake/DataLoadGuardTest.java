@@ -1,0 +1,125 @@
+package edu.cu.ecomm.optout.intake;
+
+import static edu.cu.ecomm.optout.optin.FlowsFixture.contactId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import edu.cu.ecomm.optout.ledger.ChangeSource;
+import edu.cu.ecomm.optout.ledger.ChangeState;
+import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.ledger.NewChange;
+import edu.cu.ecomm.optout.optin.FlowsFixture;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+/** The guard at intake over a real (H2) ledger: the tally per transaction, across the events that carry it. */
+class DataLoadGuardTest {
+
+    private static final String PERSON = "com/salesforce/api/rest/64.0";
+
+    private final FlowsFixture f = new FlowsFixture();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final DataLoadGuard guard = new DataLoadGuard(f.jdbc, f.ledger, f.clock, meters, true, 20,
+            List.of("/api/bulkapi/", ";client=DataLoader"), Duration.ofDays(7));
+    private int nextContact = 1;
+    private int nextEvent = 1;
+
+    @Test
+    void aTransactionCrossingTheLimitInItsThirdEventHoldsTheEarlierOptInsNotYetDelivered() {
+        List<ContactChange> first = record("tx-1", 8, PERSON);
+        // change-dispatch has handed the first event's opt-ins on: READY, look-ups queued.
+        first.forEach(c -> {
+            f.queue.enqueue(c);
+            f.ledger.markReady(c.id());
+        });
+        List<ContactChange> second = record("tx-1", 8, PERSON);
+        assertThat(states(first)).containsOnly(ChangeState.READY);
+        assertThat(states(second)).containsOnly(ChangeState.RECEIVED);
+
+        List<ContactChange> third = record("tx-1", 8, PERSON);
+
+        assertThat(states(third)).containsOnly(ChangeState.HELD);
+        assertThat(states(second)).containsOnly(ChangeState.HELD);
+        assertThat(states(first)).containsOnly(ChangeState.HELD);
+        assertThat(f.queue.countPending()).as("their look-ups wait for a release").isZero();
+        assertThat(meters.counter("optout.guard.changes.held").count()).isEqualTo(24);
+        assertThat(f.jdbc.queryForObject("select opt_ins from guard_transaction where transaction_key = 'tx-1'",
+                Integer.class)).isEqualTo(24);
+    }
+
+    @Test
+    void anEarlierOptInAlreadyInABatchBeingDeliveredIsLeftToThatBatch() {
+        List<ContactChange> first = record("tx-1", 5, PERSON);
+        first.forEach(c -> f.ledger.markReady(c.id()));
+        f.jdbc.update("insert into ascend_batch (created_at, high_water_id, file_name, state) values (now(), ?, 'b.csv',"
+                + " 'PENDING')", first.get(4).id());
+
+        record("tx-1", 16, PERSON);
+
+        assertThat(states(first)).containsOnly(ChangeState.READY);
+    }
+
+    @Test
+    void otherTransactionsAndOptOutsAreNotTouched() {
+        List<ContactChange> other = record("tx-other", 20, PERSON);
+
+        List<ContactChange> bulk = record("tx-bulk", 1, "com/salesforce/api/soap/64.0;client=DataLoaderBulkUI/");
+
+        assertThat(states(other)).containsOnly(ChangeState.RECEIVED);
+        assertThat(states(bulk)).containsOnly(ChangeState.HELD);
+        assertThat(f.jdbc.queryForObject("select held_reason from guard_transaction where transaction_key = 'tx-bulk'",
+                String.class)).startsWith("BULK_ORIGIN");
+    }
+
+    @Test
+    void aReplayedEventIsCountedOnce() {
+        ContactChangeEvent event = event("tx-1", 15, PERSON);
+        guard.recordOptIns(event, changes(event));
+
+        assertThat(guard.recordOptIns(event, changes(event))).isZero();
+        List<ContactChange> next = record("tx-1", 5, PERSON);
+
+        assertThat(states(next)).as("15 + 5 is not more than 20").containsOnly(ChangeState.RECEIVED);
+    }
+
+    @Test
+    void tidyingForgetsOldTransactionsThatWereNeverHeldAndKeepsHeldOnes() {
+        record("tx-small", 1, PERSON);
+        record("tx-mass", 21, PERSON);
+        f.clock.advance(Duration.ofDays(8));
+
+        assertThat(guard.forgetUnheldTransactions()).isEqualTo(1);
+        assertThat(f.jdbc.queryForList("select transaction_key from guard_transaction", String.class))
+                .containsExactly("tx-mass");
+    }
+
+    private List<ContactChange> record(String transaction, int optIns, String origin) {
+        ContactChangeEvent event = event(transaction, optIns, origin);
+        guard.recordOptIns(event, changes(event));
+        return event.recordIds().stream().map(id -> f.ledger.forContact(id).get(0)).toList();
+    }
+
+    private ContactChangeEvent event(String transaction, int contacts, String origin) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < contacts; i++) {
+            ids.add(contactId(nextContact++));
+        }
+        int n = nextEvent++;
+        return new ContactChangeEvent("event-" + n, "replay-" + n, "UPDATE", ids, Set.of("HasOptedOutOfEmail"), false,
+                origin, transaction, n, f.clock.instant(), 11_400_000_000L, "005000000000001AAA");
+    }
+
+    private static List<NewChange> changes(ContactChangeEvent event) {
+        return event.recordIds().stream().map(id -> new NewChange(id, false, "UPDATE", event.commitTimestamp(),
+                event.commitNumber(), event.transactionKey(), event.sequenceNumber(), event.eventId(), event.replayId(),
+                event.changeOrigin(), event.commitUser(), ChangeSource.CDC)).toList();
+    }
+
+    private List<ChangeState> states(List<ContactChange> changes) {
+        return changes.stream().map(c -> f.ledger.find(c.id()).orElseThrow().state()).toList();
+    }
+}
