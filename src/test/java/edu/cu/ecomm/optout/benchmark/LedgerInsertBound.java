@@ -39,7 +39,7 @@ public final class LedgerInsertBound {
     }
 
     public static void main(String[] args) throws Exception {
-        String url = "jdbc:h2:file:" + args[0] + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        String url = "jdbc:h2:file:" + args[0] + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
         int events = Integer.parseInt(args[1]);
         int bulkEvery = Integer.parseInt(args[2]);
         int bulkSize = Integer.parseInt(args[3]);
