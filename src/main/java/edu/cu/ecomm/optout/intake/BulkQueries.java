@@ -1,21 +1,21 @@
 package edu.cu.ecomm.optout.intake;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.JobStateEnum;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.OperationEnum;
 import org.apache.camel.component.salesforce.api.dto.bulkv2.QueryJob;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -32,6 +32,7 @@ import org.springframework.stereotype.Component;
 public class BulkQueries {
 
     private static final Logger LOG = LoggerFactory.getLogger(BulkQueries.class);
+    private static final CSVFormat BULK_CSV = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
 
     /**
      * @param pageSize     CSV rows per results page (maxRecords)
@@ -109,41 +110,23 @@ public class BulkQueries {
         }
     }
 
-    /** One page: its header line, then its rows line by line (empty lines skipped). */
+    /** One page: its header record, then its rows one at a time (RFC 4180, as Bulk API 2.0 writes it). */
     static void readPage(InputStream csv, PageReader reader) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(csv, StandardCharsets.UTF_8))) {
-            String headerLine = lines.readLine();
-            if (headerLine == null) {
+        try (CSVParser page = CSVParser.parse(csv, StandardCharsets.UTF_8, BULK_CSV)) {
+            Iterator<CSVRecord> records = page.iterator();
+            if (!records.hasNext()) {
                 return;
             }
-            reader.read(BulkCsv.fields(headerLine), new Iterator<>() {
-                private String next = advance();
-
-                private String advance() {
-                    try {
-                        String line;
-                        do {
-                            line = lines.readLine();
-                        } while (line != null && line.isEmpty());
-                        return line;
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("could not read Bulk API results", e);
-                    }
-                }
-
+            List<String> header = records.next().toList();
+            reader.read(header, new Iterator<>() {
                 @Override
                 public boolean hasNext() {
-                    return next != null;
+                    return records.hasNext();
                 }
 
                 @Override
                 public List<String> next() {
-                    if (next == null) {
-                        throw new NoSuchElementException();
-                    }
-                    List<String> fields = BulkCsv.fields(next);
-                    next = advance();
-                    return fields;
+                    return records.next().toList();
                 }
             });
         } catch (IOException e) {
