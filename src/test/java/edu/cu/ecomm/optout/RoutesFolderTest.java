@@ -33,7 +33,7 @@ class RoutesFolderTest {
             }
             List<String> ids = camel.getCamelContextExtension().getContextPlugin(ModelCamelContext.class)
                     .getRouteDefinitions().stream().map(RouteDefinition::getRouteId).toList();
-            assertThat(ids).contains("contact-changes", "change-dispatch", "opt-out", "opt-in", "opt-in-lookups",
+            assertThat(ids).contains("contact-changes", "record-change-events", "record-change-event", "change-dispatch", "opt-out", "opt-in", "opt-in-lookups",
                     "resubscribe-weekly", "resubscribe-export", "resubscribe-tickets", "resubscribe-ticket",
                     "resubscribe-tickets-retry", "ascend-nightly", "ascend-deliver-now", "gap-requery",
                     "catch-up-requests", "catch-up-sweep", "catch-up", "ascend-export-intake", "parity-audit-weekly",

@@ -16,6 +16,19 @@ import org.springframework.stereotype.Component;
 public class ContactChangeDecoder {
 
     /**
+     * Intake's step: the decoded event, or an {@link UnreadableEvent} instead of an exception, so that an event
+     * that cannot be read keeps its place among the events recorded together (see contact-changes.camel.yaml).
+     */
+    public Object read(Object body, String eventId, String replayId) {
+        try {
+            return decode(body, eventId, replayId);
+        } catch (RuntimeException e) {
+            String reason = e instanceof UndecodableEventException ? e.getMessage() : e.toString();
+            return new UnreadableEvent(body, eventId, replayId, reason);
+        }
+    }
+
+    /**
      * @throws UndecodableEventException when the record is not a Contact change event this service can read
      */
     public ContactChangeEvent decode(Object body, String eventId, String replayId) {

@@ -22,9 +22,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Records one decoded event: a ledger row per contact whose Email Opt Out it changed, a dead letter per
+ * Records decoded events: a ledger row per contact whose Email Opt Out it changed, a dead letter per
  * invalid record id, and the replay checkpoint moved past the event — all in one transaction, so the
- * checkpoint never runs ahead of what is recorded and a replayed event records nothing twice.
+ * checkpoint never runs ahead of what is recorded and a replayed event records nothing twice. Intake records
+ * consecutive events in one transaction ({@link #recordGroup}, checkpoint at the group's last event), and one by
+ * one ({@link #recordOne}) only when a group cannot be recorded whole.
  *
  * <p>Gap events (header only) queue their contacts for a re-read ({@link GapRequeries}); an overflow event (no
  * record ids) asks for a catch-up from its commit time ({@link CatchUps}) — in the same transaction, so the
@@ -40,6 +42,8 @@ public class ContactChangeRecorder {
     static final String ROUTE_ID = "contact-changes";
 
     static final String OVERFLOW = "GAP_OVERFLOW";
+
+    private static final String UNDECODABLE = "undecodable event: ";
 
     private final ChangeLedger ledger;
     private final ReplayCheckpoints checkpoints;
@@ -58,6 +62,8 @@ public class ContactChangeRecorder {
     private final Counter changesRecorded;
     private final Counter changesDuplicate;
     private final Counter idsInvalid;
+    private final Counter undecodableEvents;
+    private final Counter groupsCommitted;
 
     public ContactChangeRecorder(ChangeLedger ledger, ReplayCheckpoints checkpoints, DeadLetters deadLetters,
                                  KnownValues known, GapRequeries gapRequeries, CatchUps catchUps, LedgerWrites writes,
@@ -79,22 +85,15 @@ public class ContactChangeRecorder {
         this.changesRecorded = meters.counter("optout.intake.changes.recorded");
         this.changesDuplicate = meters.counter("optout.intake.changes.duplicate");
         this.idsInvalid = meters.counter("optout.intake.ids.invalid");
+        this.undecodableEvents = meters.counter("optout.intake.events", "outcome", "undecodable");
+        this.groupsCommitted = Counter.builder("optout.intake.groups.committed")
+                .description("Groups of events recorded in one transaction each (events / groups = group size)")
+                .register(meters);
     }
 
     public RecordingOutcome record(ContactChangeEvent event) {
         RecordingOutcome outcome = writes.inTransaction(() -> {
-            RecordingOutcome result;
-            if (OVERFLOW.equals(event.changeType())) {
-                catchUps.request(event.commitTimestamp(), "GAP_OVERFLOW event " + event.eventId()
-                        + " (a transaction too large for change events)");
-                result = new RecordingOutcome(0, 0, 0, false);
-            } else if (event.isGap()) {
-                gapRequeries.queue(event);
-                result = new RecordingOutcome(0, 0, 0, false);
-            } else {
-                result = event.optOutChange().map(optedOut -> recordEach(event, optedOut))
-                        .orElse(new RecordingOutcome(0, 0, 0, true));
-            }
+            RecordingOutcome result = recordInTransaction(event);
             checkpoints.advance(topic, event.replayId(), event.commitTimestamp());
             CrashPoints.reach("intake");
             return result;
@@ -104,12 +103,101 @@ public class ContactChangeRecorder {
     }
 
     /**
+     * Records consecutive events, in their order, in ONE transaction (group commit: a commit per event is what
+     * limits intake on a ledger that syncs every commit): each readable event's rows, dead letters, gap
+     * re-reads, catch-up requests and guard tallies as {@link #record} would, each {@link UnreadableEvent} as a
+     * dead letter, and the checkpoint moved to the last event. Either all of it commits or none of it: if
+     * anything fails, nothing of the group is recorded and the checkpoint stays, and the route records the events
+     * one by one ({@link #recordOne}) so that one bad event does not hold the others back.
+     *
+     * @param events {@link ContactChangeEvent}s and {@link UnreadableEvent}s, oldest first
+     * @return what was recorded, summed over the events
+     */
+    public RecordingOutcome recordGroup(List<?> events) {
+        if (events.isEmpty()) {
+            return new RecordingOutcome(0, 0, 0, true);
+        }
+        List<RecordingOutcome> outcomes = writes.inTransaction(() -> {
+            List<RecordingOutcome> each = new ArrayList<>(events.size());
+            Instant lastCommit = null;
+            for (Object event : events) {
+                if (event instanceof ContactChangeEvent change) {
+                    each.add(recordInTransaction(change));
+                    lastCommit = change.commitTimestamp();
+                } else if (event instanceof UnreadableEvent unreadable) {
+                    Instant from = lastCommit != null ? lastCommit
+                            : checkpoints.find(topic).map(c -> c.commitTimestamp()).orElse(null);
+                    deadLetters.record(ROUTE_ID, UNDECODABLE + unreadable.reason(), rawText(unreadable.payload()),
+                            unreadable.eventId(), unreadable.replayId(), null, from);
+                    each.add(null);
+                } else {
+                    throw new IllegalArgumentException("not an intake event: " + event);
+                }
+            }
+            // A null commit time (the last events unreadable) keeps the stored one (see ReplayCheckpoints.advance).
+            checkpoints.advance(topic, replayId(events.get(events.size() - 1)), lastCommit);
+            CrashPoints.reach("intake");
+            return each;
+        });
+        groupsCommitted.increment();
+        int recorded = 0;
+        int duplicates = 0;
+        int invalid = 0;
+        boolean ignored = true;
+        for (int i = 0; i < events.size(); i++) {
+            RecordingOutcome outcome = outcomes.get(i);
+            if (outcome == null) {
+                undecodableEvents.increment();
+                continue;
+            }
+            count(outcome, ((ContactChangeEvent) events.get(i)).isGap());
+            recorded += outcome.recorded();
+            duplicates += outcome.duplicates();
+            invalid += outcome.invalidIds();
+            ignored &= outcome.ignored();
+        }
+        return new RecordingOutcome(recorded, duplicates, invalid, ignored);
+    }
+
+    /**
+     * Records one event of a group that could not be recorded whole, in a transaction of its own with the
+     * checkpoint, as intake did before group commit: a readable event by {@link #record}, an unreadable one as a
+     * dead letter. A failure here goes to the route's per-event retries and then to the dead letters.
+     */
+    public RecordingOutcome recordOne(Object event) {
+        if (event instanceof ContactChangeEvent change) {
+            return record(change);
+        }
+        if (event instanceof UnreadableEvent unreadable) {
+            recordUnprocessable(unreadable, unreadable.eventId(), unreadable.replayId(),
+                    new UndecodableEventException(unreadable.reason()));
+            return new RecordingOutcome(0, 0, 0, false);
+        }
+        throw new IllegalArgumentException("not an intake event: " + event);
+    }
+
+    /** Rows, dead letters, gap re-reads or catch-up request of one event; joins the caller's transaction. */
+    private RecordingOutcome recordInTransaction(ContactChangeEvent event) {
+        if (OVERFLOW.equals(event.changeType())) {
+            catchUps.request(event.commitTimestamp(), "GAP_OVERFLOW event " + event.eventId()
+                    + " (a transaction too large for change events)");
+            return new RecordingOutcome(0, 0, 0, false);
+        }
+        if (event.isGap()) {
+            gapRequeries.queue(event);
+            return new RecordingOutcome(0, 0, 0, false);
+        }
+        return event.optOutChange().map(optedOut -> recordEach(event, optedOut))
+                .orElse(new RecordingOutcome(0, 0, 0, true));
+    }
+
+    /**
      * Keeps an event this service could not read or record, raw, with the reason, and moves the checkpoint
      * past it so intake goes on; an operator can replay it from the dead letters.
      */
     public void recordUnprocessable(Object payload, String eventId, String replayId, Throwable cause) {
         boolean undecodable = cause instanceof UndecodableEventException;
-        String reason = (undecodable ? "undecodable event: " : "could not record event: ") + cause.getMessage();
+        String reason = (undecodable ? UNDECODABLE : "could not record event: ") + cause.getMessage();
         writes.inTransaction(() -> {
             Instant from = checkpoints.find(topic).map(c -> c.commitTimestamp()).orElse(null);
             deadLetters.record(ROUTE_ID, reason, rawText(payload), eventId, replayId, null, from);
@@ -118,7 +206,11 @@ public class ContactChangeRecorder {
             }
             return null;
         });
-        meters.counter("optout.intake.events", "outcome", undecodable ? "undecodable" : "failed").increment();
+        (undecodable ? undecodableEvents : meters.counter("optout.intake.events", "outcome", "failed")).increment();
+    }
+
+    private static String replayId(Object event) {
+        return event instanceof ContactChangeEvent change ? change.replayId() : ((UnreadableEvent) event).replayId();
     }
 
     private RecordingOutcome recordEach(ContactChangeEvent event, boolean optedOut) {
@@ -168,6 +260,9 @@ public class ContactChangeRecorder {
     }
 
     private static String rawText(Object payload) {
+        if (payload instanceof UnreadableEvent unreadable) {
+            return rawText(unreadable.payload());
+        }
         if (payload instanceof byte[] bytes) {
             return Base64.getEncoder().encodeToString(bytes);
         }

@@ -7,6 +7,7 @@ import org.apache.camel.component.salesforce.PubSubApiConsumer;
 import org.apache.camel.spi.LifecycleStrategy;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,6 +27,30 @@ class IntakeConfiguration {
             public void beforeApplicationStart(CamelContext camelContext) {
                 camelContext.getPropertiesComponent()
                         .addPropertiesFunction(new CheckpointPropertiesFunction(resume));
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camelContext) {
+                // nothing to do once started
+            }
+        };
+    }
+
+    /**
+     * The intake route's {@code aggregate} records a completed group on the thread that completed it (the Pub/Sub
+     * stream's thread for a full group, the timeout checker's for a group that waited long enough) instead of
+     * handing it to a thread of its own, which is Camel's default. That keeps two promises: Pub/Sub flow control
+     * stays the back-pressure (camel-salesforce asks for the next events only once the route has returned, so no
+     * queue of events builds up in memory), and groups are recorded strictly in the order they were formed (the
+     * timeout checker records while holding the aggregator's lock, so no newer group can form meanwhile).
+     */
+    @Bean
+    CamelContextConfiguration recordGroupsOnTheCompletingThread() {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camelContext) {
+                // In Camel's registry only: as a Spring bean, an ExecutorService would replace Spring Boot's own.
+                camelContext.getRegistry().bind("recordOnCompletingThread", new SynchronousExecutorService());
             }
 
             @Override

@@ -1,0 +1,154 @@
+package edu.cu.ecomm.optout.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+import edu.cu.ecomm.optout.emulator.salesforce.ContactChangeCommit;
+import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
+import edu.cu.ecomm.optout.ledger.ChangeLedger;
+import edu.cu.ecomm.optout.ledger.DeadLetters;
+import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
+import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
+import edu.cu.ecomm.optout.support.SalesforceRestClient;
+import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Group commit at intake: consecutive events recorded in one transaction, the checkpoint at the last of them; an
+ * unreadable event keeps its place in the group; a group that cannot be recorded whole is recorded one by one.
+ * Groups of three here (a long wait for the third), and one quick retry, so that each test forms one group.
+ */
+@TestPropertySource(properties = {
+        "optout.intake.commit-size=3",
+        "optout.intake.commit-delay=5000",
+        "optout.intake.retries=1",
+        "optout.intake.retry-delay=10"})
+class GroupCommitIntegrationTest extends ServiceIntegrationTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Autowired
+    SalesforceEmulator salesforce;
+    @Autowired
+    ChangeLedger ledger;
+    @Autowired
+    DeadLetters deadLetters;
+    @Autowired
+    ReplayCheckpoints checkpoints;
+    @Autowired
+    MeterRegistry meters;
+    @Value("${optout.intake.topic}")
+    String topic;
+
+    private SalesforceRestClient specialist;
+
+    @BeforeEach
+    void subscribed() {
+        specialist = specialistOnceSubscribed();
+    }
+
+    @Test
+    void threeEventsAreRecordedInOneTransactionWithTheCheckpointAtTheLast() {
+        List<String> contacts = newContactsAllEventsRecorded(3);
+        double groups = groupsCommitted();
+
+        contacts.forEach(contact -> salesforce.pubSub().inject(optOut(contact, "005A0000001abcdEAA")));
+        String last = salesforce.pubSub().latestReplayId();
+
+        awaitCheckpointAt(last);
+        contacts.forEach(contact -> assertThat(ledger.forContact(contact)).as("changes of %s", contact).hasSize(1));
+        assertThat(groupsCommitted() - groups).as("transactions").isEqualTo(1);
+    }
+
+    @Test
+    void anUnreadableEventInTheMiddleOfAGroupIsDeadLetteredInItsPlaceAndTheOthersRecorded() {
+        List<String> contacts = newContactsAllEventsRecorded(3);
+        double groups = groupsCommitted();
+
+        salesforce.pubSub().inject(optOut(contacts.get(0), "005A0000001abcdEAA"));
+        salesforce.pubSub().injectRaw(HandMadeChangeEvents.withBitmap(salesforce, contacts.get(1), "0xnothex"));
+        String unreadable = salesforce.pubSub().latestReplayId();
+        salesforce.pubSub().inject(optOut(contacts.get(2), "005A0000001abcdEAA"));
+        String last = salesforce.pubSub().latestReplayId();
+
+        awaitCheckpointAt(last);
+        assertThat(ledger.forContact(contacts.get(0))).hasSize(1);
+        assertThat(ledger.forContact(contacts.get(1))).isEmpty();
+        assertThat(ledger.forContact(contacts.get(2))).hasSize(1);
+        DeadLetter letter = letterFor(unreadable);
+        assertThat(letter.reason()).startsWith("undecodable event: ").contains("not hexadecimal");
+        assertThat(letter.payload()).contains(contacts.get(1));
+        assertThat(groupsCommitted() - groups).as("transactions: the letter is in the group's").isEqualTo(1);
+    }
+
+    @Test
+    void aGroupThatCannotBeRecordedIsRecordedOneByOneAndOnlyItsBadEventIsDeadLettered() {
+        List<String> contacts = newContactsAllEventsRecorded(3);
+        double groups = groupsCommitted();
+
+        salesforce.pubSub().inject(optOut(contacts.get(0), "005A0000001abcdEAA"));
+        // The ledger refuses this event: its commit user is longer than a Salesforce id (column commit_user).
+        salesforce.pubSub().inject(optOut(contacts.get(1), "005A0000001abcdEAA-not-a-user-id-at-all"));
+        String poisoned = salesforce.pubSub().latestReplayId();
+        salesforce.pubSub().inject(optOut(contacts.get(2), "005A0000001abcdEAA"));
+        String last = salesforce.pubSub().latestReplayId();
+
+        awaitCheckpointAt(last);
+        assertThat(ledger.forContact(contacts.get(0))).hasSize(1);
+        assertThat(ledger.forContact(contacts.get(1))).isEmpty();
+        assertThat(ledger.forContact(contacts.get(2))).hasSize(1);
+        DeadLetter letter = letterFor(poisoned);
+        assertThat(letter.reason()).startsWith("could not record event: ");
+        assertThat(letter.payload()).contains(contacts.get(1));
+        assertThat(deadLetters.open()).filteredOn(d -> !Objects.equals(d.replayId(), poisoned))
+                .as("letters for the other events").noneMatch(d -> contacts.contains(d.contactId())
+                        || d.payload() != null && (d.payload().contains(contacts.get(0))
+                        || d.payload().contains(contacts.get(2))));
+        assertThat(groupsCommitted() - groups).as("groups committed whole").isZero();
+    }
+
+    /** Contacts created over REST, once intake has recorded their CREATE events: the next group is the test's. */
+    private List<String> newContactsAllEventsRecorded(int count) {
+        List<String> contacts = java.util.stream.IntStream.range(0, count).mapToObj(i -> {
+            String suffix = UUID.randomUUID().toString().substring(0, 8);
+            return specialist.create(Map.of("FirstName", "Test", "LastName", "Contact " + suffix,
+                    "Email", "test." + suffix + "@example.edu", "HasOptedOutOfEmail", false));
+        }).toList();
+        awaitCheckpointAt(salesforce.pubSub().latestReplayId());
+        return contacts;
+    }
+
+    private void awaitCheckpointAt(String replayId) {
+        await().atMost(PATIENCE).until(() -> checkpoints.find(topic)
+                .map(c -> c.replayId().equals(replayId)).orElse(false));
+    }
+
+    private DeadLetter letterFor(String replayId) {
+        List<DeadLetter> letters = deadLetters.open().stream().filter(d -> replayId.equals(d.replayId())).toList();
+        assertThat(letters).as("dead letters of event %s", replayId).hasSize(1);
+        return letters.get(0);
+    }
+
+    private double groupsCommitted() {
+        return meters.counter("optout.intake.groups.committed").count();
+    }
+
+    private static ContactChangeCommit optOut(String contact, String commitUser) {
+        return new ContactChangeCommit("UPDATE", List.of(contact), Map.of("HasOptedOutOfEmail", true),
+                Set.of("HasOptedOutOfEmail"), Set.of(), "com/salesforce/api/rest/64.0", UUID.randomUUID().toString(),
+                1, Instant.now(), System.nanoTime(), commitUser);
+    }
+}
