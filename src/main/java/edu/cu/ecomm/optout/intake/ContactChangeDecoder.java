@@ -19,7 +19,7 @@ public class ContactChangeDecoder {
      * Intake's step: the decoded event, or an {@link UnreadableEvent} instead of an exception, so that an event
      * that cannot be read keeps its place among the events recorded together (see contact-changes.camel.yaml).
      */
-    public Object read(Object body, String eventId, String replayId) {
+    public ReceivedEvent read(Object body, String eventId, String replayId) {
         try {
             return decode(body, eventId, replayId);
         } catch (RuntimeException e) {

@@ -22,7 +22,7 @@ public record ContactChangeEvent(
         int sequenceNumber,
         Instant commitTimestamp,
         long commitNumber,
-        String commitUser) {
+        String commitUser) implements ReceivedEvent {
 
     static final String OPT_OUT_FIELD = "HasOptedOutOfEmail";
 

@@ -113,29 +113,28 @@ public class ContactChangeRecorder {
      * @param events {@link ContactChangeEvent}s and {@link UnreadableEvent}s, oldest first
      * @return what was recorded, summed over the events
      */
-    public RecordingOutcome recordGroup(List<?> events) {
+    public RecordingOutcome recordGroup(List<ReceivedEvent> events) {
         if (events.isEmpty()) {
             return new RecordingOutcome(0, 0, 0, true);
         }
         List<RecordingOutcome> outcomes = writes.inTransaction(() -> {
             List<RecordingOutcome> each = new ArrayList<>(events.size());
             Instant lastCommit = null;
-            for (Object event : events) {
+            for (ReceivedEvent event : events) {
                 if (event instanceof ContactChangeEvent change) {
                     each.add(recordInTransaction(change));
                     lastCommit = change.commitTimestamp();
-                } else if (event instanceof UnreadableEvent unreadable) {
+                } else {
+                    UnreadableEvent unreadable = (UnreadableEvent) event;
                     Instant from = lastCommit != null ? lastCommit
                             : checkpoints.find(topic).map(c -> c.commitTimestamp()).orElse(null);
                     deadLetters.record(ROUTE_ID, UNDECODABLE + unreadable.reason(), rawText(unreadable.payload()),
                             unreadable.eventId(), unreadable.replayId(), null, from);
                     each.add(null);
-                } else {
-                    throw new IllegalArgumentException("not an intake event: " + event);
                 }
             }
             // A null commit time (the last events unreadable) keeps the stored one (see ReplayCheckpoints.advance).
-            checkpoints.advance(topic, replayId(events.get(events.size() - 1)), lastCommit);
+            checkpoints.advance(topic, events.get(events.size() - 1).replayId(), lastCommit);
             CrashPoints.reach("intake");
             return each;
         });
@@ -164,16 +163,14 @@ public class ContactChangeRecorder {
      * checkpoint, as intake did before group commit: a readable event by {@link #record}, an unreadable one as a
      * dead letter. A failure here goes to the route's per-event retries and then to the dead letters.
      */
-    public RecordingOutcome recordOne(Object event) {
+    public RecordingOutcome recordOne(ReceivedEvent event) {
         if (event instanceof ContactChangeEvent change) {
             return record(change);
         }
-        if (event instanceof UnreadableEvent unreadable) {
-            recordUnprocessable(unreadable, unreadable.eventId(), unreadable.replayId(),
-                    new UndecodableEventException(unreadable.reason()));
-            return new RecordingOutcome(0, 0, 0, false);
-        }
-        throw new IllegalArgumentException("not an intake event: " + event);
+        UnreadableEvent unreadable = (UnreadableEvent) event;
+        recordUnprocessable(unreadable.payload(), unreadable.eventId(), unreadable.replayId(),
+                new UndecodableEventException(unreadable.reason()));
+        return new RecordingOutcome(0, 0, 0, false);
     }
 
     /** Rows, dead letters, gap re-reads or catch-up request of one event; joins the caller's transaction. */
@@ -209,9 +206,6 @@ public class ContactChangeRecorder {
         (undecodable ? undecodableEvents : meters.counter("optout.intake.events", "outcome", "failed")).increment();
     }
 
-    private static String replayId(Object event) {
-        return event instanceof ContactChangeEvent change ? change.replayId() : ((UnreadableEvent) event).replayId();
-    }
 
     private RecordingOutcome recordEach(ContactChangeEvent event, boolean optedOut) {
         List<NewChange> changes = new ArrayList<>(event.recordIds().size());

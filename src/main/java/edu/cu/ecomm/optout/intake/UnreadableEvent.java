@@ -7,5 +7,5 @@ package edu.cu.ecomm.optout.intake;
  *
  * @param payload the body camel-salesforce handed over (an Avro record, or whatever else arrived)
  */
-public record UnreadableEvent(Object payload, String eventId, String replayId, String reason) {
+public record UnreadableEvent(Object payload, String eventId, String replayId, String reason) implements ReceivedEvent {
 }
