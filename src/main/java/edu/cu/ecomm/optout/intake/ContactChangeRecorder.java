@@ -64,10 +64,11 @@ public class ContactChangeRecorder {
     private final Counter idsInvalid;
     private final Counter undecodableEvents;
     private final Counter groupsCommitted;
+    private final IntakeRecovery recovery;
 
     public ContactChangeRecorder(ChangeLedger ledger, ReplayCheckpoints checkpoints, DeadLetters deadLetters,
                                  KnownValues known, GapRequeries gapRequeries, CatchUps catchUps, LedgerWrites writes,
-                                 DataLoadGuard guard, MeterRegistry meters,
+                                 DataLoadGuard guard, IntakeRecovery recovery, MeterRegistry meters,
                                  @Value("${optout.intake.topic}") String topic) {
         this.ledger = ledger;
         this.checkpoints = checkpoints;
@@ -77,6 +78,7 @@ public class ContactChangeRecorder {
         this.catchUps = catchUps;
         this.writes = writes;
         this.guard = guard;
+        this.recovery = recovery;
         this.meters = meters;
         this.topic = topic;
         this.gapEvents = meters.counter("optout.intake.events", "outcome", "gap");
@@ -92,6 +94,7 @@ public class ContactChangeRecorder {
     }
 
     public RecordingOutcome record(ContactChangeEvent event) {
+        recovery.checkNotHalted();
         RecordingOutcome outcome = writes.inTransaction(() -> {
             RecordingOutcome result = recordInTransaction(event);
             checkpoints.advance(topic, event.replayId(), event.commitTimestamp());
@@ -117,6 +120,7 @@ public class ContactChangeRecorder {
         if (events.isEmpty()) {
             return new RecordingOutcome(0, 0, 0, true);
         }
+        recovery.checkNotHalted();
         List<RecordingOutcome> outcomes = writes.inTransaction(() -> {
             List<RecordingOutcome> each = new ArrayList<>(events.size());
             Instant lastCommit = null;
@@ -193,16 +197,23 @@ public class ContactChangeRecorder {
      * past it so intake goes on; an operator can replay it from the dead letters.
      */
     public void recordUnprocessable(Object payload, String eventId, String replayId, Throwable cause) {
+        recovery.checkNotHalted();
         boolean undecodable = cause instanceof UndecodableEventException;
         String reason = (undecodable ? UNDECODABLE : "could not record event: ") + cause.getMessage();
-        writes.inTransaction(() -> {
-            Instant from = checkpoints.find(topic).map(c -> c.commitTimestamp()).orElse(null);
-            deadLetters.record(ROUTE_ID, reason, rawText(payload), eventId, replayId, null, from);
-            if (replayId != null) {
-                checkpoints.advance(topic, replayId, null);
-            }
-            return null;
-        });
+        try {
+            writes.inTransaction(() -> {
+                Instant from = checkpoints.find(topic).map(c -> c.commitTimestamp()).orElse(null);
+                deadLetters.record(ROUTE_ID, reason, rawText(payload), eventId, replayId, null, from);
+                if (replayId != null) {
+                    checkpoints.advance(topic, replayId, null);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // Neither recorded nor a dead letter: going on would let the next commit pass it. See IntakeRecovery.
+            recovery.halt(eventId, e);
+            throw e;
+        }
         (undecodable ? undecodableEvents : meters.counter("optout.intake.events", "outcome", "failed")).increment();
     }
 

@@ -100,6 +100,31 @@ public class IntakeControl {
         return "Intake resumed from the stored checkpoint";
     }
 
+    /** Stops intake on this node so that it can start again from the stored checkpoint; true if it was running. */
+    public boolean stopForRestart() {
+        if (!isRunning()) {
+            return false;
+        }
+        try {
+            camel.getRouteController().stopRoute(ROUTE_ID);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop intake: " + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    /** Starts intake again from the checkpoint stored now; a standby node leaves intake to the leader. */
+    public void startAfterRestart() {
+        if (isRunning() || !isLeader()) {
+            return;
+        }
+        try {
+            camel.getRouteController().startRoute(ROUTE_ID);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start intake: " + e.getMessage(), e);
+        }
+    }
+
     private Optional<ClusteredRoutePolicy> clusterPolicy() {
         Route route = camel.getRoute(ROUTE_ID);
         if (route == null) {
