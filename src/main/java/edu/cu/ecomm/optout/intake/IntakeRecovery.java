@@ -65,6 +65,12 @@ public class IntakeRecovery implements DisposableBean {
         return halted.get() != null;
     }
 
+    /** Why intake is halted, or empty when it is not. */
+    public String haltedBecause() {
+        String why = halted.get();
+        return why == null ? "" : why;
+    }
+
     private void restart() {
         String why = halted.get();
         try {

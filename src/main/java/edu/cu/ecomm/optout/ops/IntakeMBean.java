@@ -2,6 +2,7 @@ package edu.cu.ecomm.optout.ops;
 
 import java.time.Instant;
 
+import edu.cu.ecomm.optout.intake.IntakeRecovery;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ReplayCheckpoints.Checkpoint;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
@@ -19,11 +20,13 @@ public class IntakeMBean {
     private final IntakeControl intake;
     private final LedgerFigures figures;
     private final CatchUpRequests catchUps;
+    private final IntakeRecovery recovery;
 
-    public IntakeMBean(IntakeControl intake, LedgerFigures figures, CatchUpRequests catchUps) {
+    public IntakeMBean(IntakeControl intake, LedgerFigures figures, CatchUpRequests catchUps, IntakeRecovery recovery) {
         this.intake = intake;
         this.figures = figures;
         this.catchUps = catchUps;
+        this.recovery = recovery;
     }
 
     @ManagedAttribute(description = "Subscription state on this node: route status, connected or not, cluster role")
@@ -33,6 +36,11 @@ public class IntakeMBean {
             case DISCONNECTED -> "not connected";
             case UNKNOWN -> "connection unknown";
         } + ", " + intake.role();
+    }
+
+    @ManagedAttribute(description = "Why intake on this node stopped committing and waits to restart from its checkpoint (an event it could neither record nor dead-letter); empty when it is not halted")
+    public String getHaltedBecause() {
+        return recovery.haltedBecause();
     }
 
     @ManagedAttribute(description = "Camel status of the intake route contact-changes on this node")

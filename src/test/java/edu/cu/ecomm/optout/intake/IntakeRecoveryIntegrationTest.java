@@ -16,6 +16,7 @@ import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
 import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
+import edu.cu.ecomm.optout.ops.IntakeMBean;
 import edu.cu.ecomm.optout.support.SalesforceRestClient;
 import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,8 @@ class IntakeRecoveryIntegrationTest extends ServiceIntegrationTest {
     @Autowired
     IntakeRecovery recovery;
     @Autowired
+    IntakeMBean intakeMBean;
+    @Autowired
     JdbcTemplate jdbc;
     @Value("${optout.intake.topic}")
     String topic;
@@ -71,6 +74,7 @@ class IntakeRecoveryIntegrationTest extends ServiceIntegrationTest {
             salesforce.pubSub().inject(optOut(contacts.get(2), "005A0000001abcdEAA"));
 
             await().atMost(PATIENCE).until(recovery::isHalted);
+            assertThat(intakeMBean.getHaltedBecause()).contains("could be neither recorded nor sent to the dead letters");
             // Restarting again and again from the checkpoint, nothing passes the refused event meanwhile.
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                     .until(() -> before.equals(checkpoint()) && ledger.forContact(contacts.get(1)).isEmpty()
@@ -87,6 +91,7 @@ class IntakeRecoveryIntegrationTest extends ServiceIntegrationTest {
         assertThat(ledger.forContact(contacts.get(1))).hasSize(1);
         assertThat(ledger.forContact(contacts.get(2))).hasSize(1);
         assertThat(recovery.isHalted()).isFalse();
+        assertThat(intakeMBean.getHaltedBecause()).isEmpty();
     }
 
     private String checkpoint() {
