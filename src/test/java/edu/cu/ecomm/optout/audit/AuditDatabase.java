@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
@@ -17,10 +16,8 @@ import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import edu.cu.ecomm.optout.support.MutableClock;
 import edu.cu.ecomm.optout.support.TestDatabases;
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -39,17 +36,7 @@ final class AuditDatabase {
     private final AtomicLong events = new AtomicLong();
 
     AuditDatabase() {
-        if (!TestDatabases.onPostgres()) {
-            this.dataSource = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID()
-                    + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "");
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        } else {
-            Map<String, String> postgres = TestDatabases.properties(TestDatabases.newName());
-            this.dataSource = new DriverManagerDataSource(postgres.get("spring.datasource.url"),
-                    postgres.get("spring.datasource.username"), postgres.get("spring.datasource.password"));
-            Flyway.configure().dataSource(dataSource).schemas(postgres.get("spring.flyway.schemas"))
-                    .locations("classpath:db/migration").load().migrate();
-        }
+        this.dataSource = TestDatabases.migrated();
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.ledger = new ChangeLedger(jdbc, clock);

@@ -1,16 +1,12 @@
 package edu.cu.ecomm.optout.delivery;
 
 import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import edu.cu.ecomm.optout.support.MutableClock;
@@ -36,17 +32,7 @@ final class DeliveryDatabase {
     private final AtomicLong events = new AtomicLong();
 
     DeliveryDatabase() {
-        if (!TestDatabases.onPostgres()) {
-            this.dataSource = new DriverManagerDataSource(
-                    "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" + H2_OPTIONS, "sa", "");
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        } else {
-            Map<String, String> postgres = TestDatabases.properties(TestDatabases.newName());
-            this.dataSource = new DriverManagerDataSource(postgres.get("spring.datasource.url"),
-                    postgres.get("spring.datasource.username"), postgres.get("spring.datasource.password"));
-            Flyway.configure().dataSource(dataSource).schemas(postgres.get("spring.flyway.schemas"))
-                    .locations("classpath:db/migration").load().migrate();
-        }
+        this.dataSource = TestDatabases.migrated();
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.ledger = new ChangeLedger(jdbc, clock);

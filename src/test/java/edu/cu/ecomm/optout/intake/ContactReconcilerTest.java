@@ -17,10 +17,8 @@ import edu.cu.ecomm.optout.ledger.ContactChange;
 import edu.cu.ecomm.optout.ledger.KnownValues;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import edu.cu.ecomm.optout.support.TestDatabases;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** The comparison rules of catch-ups and gap re-reads, on a migrated database. */
 class ContactReconcilerTest {
@@ -107,18 +105,6 @@ class ContactReconcilerTest {
     }
 
     private static DataSource database() {
-        DataSource dataSource;
-        if (TestDatabases.onPostgres()) {
-            Map<String, String> postgres = TestDatabases.properties(TestDatabases.newName());
-            dataSource = new DriverManagerDataSource(postgres.get("spring.datasource.url"),
-                    postgres.get("spring.datasource.username"), postgres.get("spring.datasource.password"));
-            Flyway.configure().dataSource(dataSource).schemas(postgres.get("spring.flyway.schemas"))
-                    .locations("classpath:db/migration").load().migrate();
-        } else {
-            dataSource = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID()
-                    + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "");
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        }
-        return dataSource;
+        return TestDatabases.migrated();
     }
 }

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 
-import edu.cu.ecomm.optout.emulator.salesforce.ContactChangeCommit;
 import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
@@ -65,7 +62,7 @@ class GroupCommitIntegrationTest extends ServiceIntegrationTest {
         List<String> contacts = newContactsAllEventsRecorded(3);
         double groups = groupsCommitted();
 
-        contacts.forEach(contact -> salesforce.pubSub().inject(optOut(contact, "005A0000001abcdEAA")));
+        contacts.forEach(contact -> salesforce.pubSub().inject(HandMadeChangeEvents.optOutBy(contact, "005A0000001abcdEAA")));
         String last = salesforce.pubSub().latestReplayId();
 
         awaitCheckpointAt(last);
@@ -78,10 +75,10 @@ class GroupCommitIntegrationTest extends ServiceIntegrationTest {
         List<String> contacts = newContactsAllEventsRecorded(3);
         double groups = groupsCommitted();
 
-        salesforce.pubSub().inject(optOut(contacts.get(0), "005A0000001abcdEAA"));
+        salesforce.pubSub().inject(HandMadeChangeEvents.optOutBy(contacts.get(0), "005A0000001abcdEAA"));
         salesforce.pubSub().injectRaw(HandMadeChangeEvents.withBitmap(salesforce, contacts.get(1), "0xnothex"));
         String unreadable = salesforce.pubSub().latestReplayId();
-        salesforce.pubSub().inject(optOut(contacts.get(2), "005A0000001abcdEAA"));
+        salesforce.pubSub().inject(HandMadeChangeEvents.optOutBy(contacts.get(2), "005A0000001abcdEAA"));
         String last = salesforce.pubSub().latestReplayId();
 
         awaitCheckpointAt(last);
@@ -99,11 +96,11 @@ class GroupCommitIntegrationTest extends ServiceIntegrationTest {
         List<String> contacts = newContactsAllEventsRecorded(3);
         double groups = groupsCommitted();
 
-        salesforce.pubSub().inject(optOut(contacts.get(0), "005A0000001abcdEAA"));
+        salesforce.pubSub().inject(HandMadeChangeEvents.optOutBy(contacts.get(0), "005A0000001abcdEAA"));
         // The ledger refuses this event: its commit user is longer than a Salesforce id (column commit_user).
-        salesforce.pubSub().inject(optOut(contacts.get(1), "005A0000001abcdEAA-not-a-user-id-at-all"));
+        salesforce.pubSub().inject(HandMadeChangeEvents.optOutBy(contacts.get(1), "005A0000001abcdEAA-not-a-user-id-at-all"));
         String poisoned = salesforce.pubSub().latestReplayId();
-        salesforce.pubSub().inject(optOut(contacts.get(2), "005A0000001abcdEAA"));
+        salesforce.pubSub().inject(HandMadeChangeEvents.optOutBy(contacts.get(2), "005A0000001abcdEAA"));
         String last = salesforce.pubSub().latestReplayId();
 
         awaitCheckpointAt(last);
@@ -144,11 +141,5 @@ class GroupCommitIntegrationTest extends ServiceIntegrationTest {
 
     private double groupsCommitted() {
         return meters.counter("optout.intake.groups.committed").count();
-    }
-
-    private static ContactChangeCommit optOut(String contact, String commitUser) {
-        return new ContactChangeCommit("UPDATE", List.of(contact), Map.of("HasOptedOutOfEmail", true),
-                Set.of("HasOptedOutOfEmail"), Set.of(), "com/salesforce/api/rest/64.0", UUID.randomUUID().toString(),
-                1, Instant.now(), System.nanoTime(), commitUser);
     }
 }

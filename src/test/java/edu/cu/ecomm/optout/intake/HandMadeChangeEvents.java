@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
+import edu.cu.ecomm.optout.emulator.salesforce.ContactChangeCommit;
 import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -19,6 +22,13 @@ import org.apache.avro.io.EncoderFactory;
 final class HandMadeChangeEvents {
 
     private HandMadeChangeEvents() {
+    }
+
+    /** A transaction of its own opting {@code contact} out, made by {@code commitUser} (the ledger refuses ids longer than 18). */
+    static ContactChangeCommit optOutBy(String contact, String commitUser) {
+        return new ContactChangeCommit("UPDATE", List.of(contact), Map.of("HasOptedOutOfEmail", true),
+                Set.of("HasOptedOutOfEmail"), Set.of(), "com/salesforce/api/rest/64.0", UUID.randomUUID().toString(),
+                1, Instant.now(), System.nanoTime(), commitUser);
     }
 
     /** A well-formed Avro opt-out event (camel-salesforce decodes it) whose changedFields bitmap is {@code bitmap}. */

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import edu.cu.ecomm.optout.emulator.salesforce.ContactChangeCommit;
 import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
@@ -68,10 +65,10 @@ class IntakeRecoveryIntegrationTest extends ServiceIntegrationTest {
         String poisoned;
         try {
             // The ledger refuses this event (a commit user longer than a Salesforce id), and now its dead letter too.
-            salesforce.pubSub().inject(optOut(contacts.get(0), "005A0000001abcdEAA-not-a-user-id-at-all"));
+            salesforce.pubSub().inject(HandMadeChangeEvents.optOutBy(contacts.get(0), "005A0000001abcdEAA-not-a-user-id-at-all"));
             poisoned = salesforce.pubSub().latestReplayId();
-            salesforce.pubSub().inject(optOut(contacts.get(1), "005A0000001abcdEAA"));
-            salesforce.pubSub().inject(optOut(contacts.get(2), "005A0000001abcdEAA"));
+            salesforce.pubSub().inject(HandMadeChangeEvents.optOutBy(contacts.get(1), "005A0000001abcdEAA"));
+            salesforce.pubSub().inject(HandMadeChangeEvents.optOutBy(contacts.get(2), "005A0000001abcdEAA"));
 
             await().atMost(PATIENCE).until(recovery::isHalted);
             assertThat(intakeMBean.getHaltedBecause()).contains("could be neither recorded nor sent to the dead letters");
@@ -96,11 +93,5 @@ class IntakeRecoveryIntegrationTest extends ServiceIntegrationTest {
 
     private String checkpoint() {
         return checkpoints.find(topic).map(ReplayCheckpoints.Checkpoint::replayId).orElse(null);
-    }
-
-    private static ContactChangeCommit optOut(String contact, String commitUser) {
-        return new ContactChangeCommit("UPDATE", List.of(contact), Map.of("HasOptedOutOfEmail", true),
-                Set.of("HasOptedOutOfEmail"), Set.of(), "com/salesforce/api/rest/64.0", UUID.randomUUID().toString(),
-                1, Instant.now(), System.nanoTime(), commitUser);
     }
 }

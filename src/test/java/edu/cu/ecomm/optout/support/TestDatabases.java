@@ -3,6 +3,10 @@ package edu.cu.ecomm.optout.support;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -22,6 +26,26 @@ public final class TestDatabases {
 
     public static boolean onPostgres() {
         return "postgres".equalsIgnoreCase(System.getenv("OPTOUT_TEST_DATABASE"));
+    }
+
+    /**
+     * A new database with the service's schema, for tests of beans without the application: in memory on H2, a new
+     * schema on PostgreSQL (OPTOUT_TEST_DATABASE=postgres).
+     */
+    public static DataSource migrated() {
+        DataSource dataSource;
+        if (onPostgres()) {
+            Map<String, String> postgres = properties(newName());
+            dataSource = new DriverManagerDataSource(postgres.get("spring.datasource.url"),
+                    postgres.get("spring.datasource.username"), postgres.get("spring.datasource.password"));
+            Flyway.configure().dataSource(dataSource).schemas(postgres.get("spring.flyway.schemas"))
+                    .locations("classpath:db/migration").load().migrate();
+        } else {
+            dataSource = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID()
+                    + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "");
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        }
+        return dataSource;
     }
 
     public static void register(DynamicPropertyRegistry registry, String name) {
