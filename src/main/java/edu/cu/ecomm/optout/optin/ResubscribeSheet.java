@@ -13,6 +13,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import edu.cu.ecomm.optout.delivery.CsvCells;
+import edu.cu.ecomm.optout.guard.HeldOptIns;
+import edu.cu.ecomm.optout.guard.HeldOptIns.HeldOptIn;
 import edu.cu.ecomm.optout.optout.PreferenceWarnings;
 import edu.cu.ecomm.optout.optout.PreferenceWarnings.PreferenceWarning;
 
@@ -36,21 +38,24 @@ public class ResubscribeSheet {
     static final List<String> HEADER = List.of("Kind", "Contact Id", "Name", "Email", "Business Unit", "MID",
             "Status", "Colour", "Opened", "Urgent", "Ticket", "Preference Fields");
     static final String RESUBSCRIBE = "RESUBSCRIBE";
+    static final String HELD_OPT_IN = "HELD_OPT_IN";
 
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
     private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm");
 
     private final ResubscribeRequests requests;
     private final PreferenceWarnings warnings;
+    private final HeldOptIns held;
     private final Clock clock;
     private final ZoneId zone;
     private final TransactionTemplate transaction;
 
-    public ResubscribeSheet(ResubscribeRequests requests, PreferenceWarnings warnings, Clock clock,
+    public ResubscribeSheet(ResubscribeRequests requests, PreferenceWarnings warnings, HeldOptIns held, Clock clock,
                             @Value("${optout.resubscribe.time-zone:America/Denver}") String zone,
                             TransactionTemplate transaction) {
         this.requests = requests;
         this.warnings = warnings;
+        this.held = held;
         this.clock = clock;
         this.zone = ZoneId.of(zone);
         this.transaction = transaction;
@@ -71,6 +76,12 @@ public class ResubscribeSheet {
             csv.append(CsvCells.row(List.of(w.kind().name(), w.contactId(), nz(w.contactName()),
                     nz(w.contactEmail()), "", "", "", "", shown(w.foundAt()), "", "", w.fields())));
             warningIds.add(w.id());
+        }
+        // Opt-ins the data-load guard holds, every week until an admin releases or rejects them; their transaction,
+        // origin and the JMX operations are in the held-opt-ins file sent beside this sheet.
+        for (HeldOptIn h : held.held()) {
+            csv.append(CsvCells.row(List.of(HELD_OPT_IN, h.contactId(), "", "", "", "", "HELD " + nz(h.reason()), "",
+                    shown(h.recordedAt()), "", "", "")));
         }
         String fileName = "resubscribe-requests-" + FILE_STAMP.format(now.atZone(zone)) + ".csv";
         return new Sheet(fileName, csv.toString().getBytes(StandardCharsets.UTF_8), requestIds, warningIds, now);

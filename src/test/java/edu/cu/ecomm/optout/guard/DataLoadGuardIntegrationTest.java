@@ -241,7 +241,9 @@ class DataLoadGuardIntegrationTest extends ServiceIntegrationTest {
         assertThat(lines.get(0)).startsWith("Kind,Change Id,Contact Id,Transaction,Opt-ins In Transaction,Reason,");
         assertThat(held).allSatisfy(c -> assertThat(lines).anySatisfy(line -> assertThat(line)
                 .startsWith("HELD_OPT_IN," + c.id() + "," + c.contactId() + "," + transaction + ",21,MASS_TRANSACTION")));
-        assertThat(newestFile("resubscribe", "resubscribe-requests-")).exists();
+        List<String> sheet = Files.readAllLines(newestFile("resubscribe", "resubscribe-requests-"));
+        assertThat(held).allSatisfy(c -> assertThat(sheet).anySatisfy(line -> assertThat(line)
+                .startsWith("HELD_OPT_IN," + c.contactId() + ",,,,,HELD MASS_TRANSACTION")));
 
         ObjectName guard = new ObjectName("edu.cu.ecomm.optout:type=DataLoadGuard");
         long heldNow = ledger.count(ChangeState.HELD);

@@ -11,7 +11,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import edu.cu.ecomm.optout.guard.HeldOptIns;
 import edu.cu.ecomm.optout.support.MutableClock;
+import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.ContactChange;
@@ -79,7 +81,8 @@ public class FlowsFixture {
         preferenceCheck = new PreferenceCheck(contacts, warnings, deadLetters, ledger);
         outcomes = new OptInOutcomes(units, statuses, requests, preferenceCheck, queue, deadLetters, transaction);
         recheck = new ResubscribeRecheck(requests, marketingCloudStatuses, batchSize);
-        sheet = new ResubscribeSheet(requests, warnings, clock, "America/Denver", transaction);
+        sheet = new ResubscribeSheet(requests, warnings, new HeldOptIns(jdbc, new LedgerWrites(transaction), clock, false),
+                clock, "America/Denver", transaction);
         tickets = new ResubscribeTickets(requests, "Marketing Cloud > Resubscribe Contact");
     }
 
