@@ -71,13 +71,9 @@ public class IntakeControl {
 
     /** Stops the intake route on this node. */
     public String pause() {
-        if (!isRunning()) {
-            return "Intake is not running on this node (" + routeStatus() + ")";
-        }
-        try {
-            camel.getRouteController().stopRoute(ROUTE_ID);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not pause intake: " + e.getMessage(), e);
+        String status = routeStatus();
+        if (!stopForRestart()) {
+            return "Intake is not running on this node (" + status + ")";
         }
         LOG.warn("Intake paused by an admin");
         return "Intake paused";
@@ -91,11 +87,7 @@ public class IntakeControl {
         if (!isLeader()) {
             return "This node is a standby; intake runs on the cluster leader";
         }
-        try {
-            camel.getRouteController().startRoute(ROUTE_ID);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not resume intake: " + e.getMessage(), e);
-        }
+        startAfterRestart();
         LOG.warn("Intake resumed by an admin");
         return "Intake resumed from the stored checkpoint";
     }
