@@ -165,7 +165,7 @@ public class CatchUps {
         Result[] total = {Result.none()};
         salesforce.modifiedSince(start, page -> {
             Result result = writes.inTransaction(() -> reconciler.reconcile(page, ChangeSource.CATCHUP, "CATCHUP",
-                    value -> "catchup:" + value.systemModstamp().toEpochMilli()));
+                    value -> "catchup:" + value.systemModstamp().toEpochMilli(), GuardedTransaction.catchUp(start)));
             total[0] = total[0].plus(result);
         });
         meters.counter("optout.catch-up.runs").increment();

@@ -244,7 +244,8 @@ public class ContactChangeRecorder {
         }
         // One batch for all the event's contacts: a data load's event carries up to hundreds of them. Opt-outs always
         // flow; opt-ins pass the data-load guard, which records them held when they are part of a mass change.
-        int recorded = optedOut ? ledger.recordAll(changes) : guard.recordOptIns(event, changes);
+        int recorded = optedOut ? ledger.recordAll(changes)
+                : guard.recordOptIns(GuardedTransaction.of(event), changes);
         return new RecordingOutcome(recorded, reRead + changes.size() - recorded, invalid, false);
     }
 

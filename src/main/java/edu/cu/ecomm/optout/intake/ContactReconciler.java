@@ -1,5 +1,6 @@
 package edu.cu.ecomm.optout.intake;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ import org.springframework.stereotype.Component;
  * <li>otherwise a change at the contact's SystemModstamp, with an event id derived from the caller's so that
  *     running the same re-read again records nothing.</li>
  * </ul>
+ * Opt-ins found this way pass the data-load guard like those of change events: a data load whose events were
+ * lost (too large for change events, or sent while intake was away longer than Salesforce keeps them) is held
+ * all the same.
  * Callers run it inside {@link edu.cu.ecomm.optout.ledger.LedgerWrites#inTransaction}.
  */
 @Component("contactReconciler")
@@ -45,10 +49,12 @@ public class ContactReconciler {
 
     private final KnownValues known;
     private final ChangeLedger ledger;
+    private final DataLoadGuard guard;
 
-    public ContactReconciler(KnownValues known, ChangeLedger ledger) {
+    public ContactReconciler(KnownValues known, ChangeLedger ledger, DataLoadGuard guard) {
         this.known = known;
         this.ledger = ledger;
+        this.guard = guard;
     }
 
     /**
@@ -56,13 +62,15 @@ public class ContactReconciler {
      * @param source     GAP_REQUERY or CATCHUP
      * @param changeType written on recorded changes, e.g. GAP_UPDATE or CATCHUP
      * @param eventId    the deterministic event id of the change for one contact (at most 64 characters)
+     * @param found      what the changes are counted under by the data-load guard, and their transaction key
      */
     public Result reconcile(List<ContactValue> observed, ChangeSource source, String changeType,
-                            Function<ContactValue, String> eventId) {
+                            Function<ContactValue, String> eventId, GuardedTransaction found) {
         Map<String, Known> knownValues = known.of(observed.stream().map(ContactValue::contactId).toList());
         Map<String, Boolean> firstSeen = new HashMap<>();
         Map<String, java.time.Instant> since = new HashMap<>();
         int recorded = 0;
+        List<NewChange> optIns = new ArrayList<>();
         for (ContactValue value : observed) {
             Known last = knownValues.get(value.contactId());
             if (last != null && last.optedOut() == value.optedOut()) {
@@ -77,11 +85,15 @@ public class ContactReconciler {
                 since.put(value.contactId(), value.systemModstamp());
                 continue;
             }
-            if (ledger.record(new NewChange(value.contactId(), value.optedOut(), changeType, value.systemModstamp(),
-                    null, null, null, eventId.apply(value), null, ORIGIN, null, source)).isPresent()) {
+            NewChange change = new NewChange(value.contactId(), value.optedOut(), changeType,
+                    value.systemModstamp(), null, found.key(), null, eventId.apply(value), null, ORIGIN, null, source);
+            if (!value.optedOut()) {
+                optIns.add(change);
+            } else if (ledger.record(change).isPresent()) {
                 recorded++;
             }
         }
+        recorded += guard.recordOptIns(found, optIns);
         known.remember(firstSeen, since);
         return new Result(observed.size(), recorded, firstSeen.size());
     }

@@ -22,13 +22,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The data-load guard at intake: records the opt-ins of one CDC event either RECEIVED (they flow) or HELD (an
- * admin releases or rejects them, see {@code guard.HeldOptIns}), by {@link DataLoadRule}.
+ * The data-load guard at intake: records opt-ins either RECEIVED (they flow) or HELD (an admin releases or
+ * rejects them, see {@code guard.HeldOptIns}), by {@link DataLoadRule}, counted per {@link GuardedTransaction}:
+ * the opt-ins of CDC events, and those that catch-ups and gap re-reads find in Salesforce when a transaction's
+ * events could not carry them (a data load too large for change events arrives as one GAP_OVERFLOW event).
  *
- * <p>It lives where changes are recorded, inside {@link ContactChangeRecorder}'s transaction (rows, tally and
- * checkpoint commit together), for two reasons: a held opt-in is never RECEIVED even for a moment, so
- * change-dispatch cannot pick it up; and a crash between two events of a transaction rolls the tally back with
- * the rows, so a replayed event is counted once.
+ * <p>It lives where changes are recorded, inside the recording transaction (of {@link ContactChangeRecorder}, or
+ * of a re-read through {@link ContactReconciler}: rows, tally and checkpoint commit together), for two reasons:
+ * a held opt-in is never RECEIVED even for a moment, so change-dispatch cannot pick it up; and a crash between
+ * two events of a transaction rolls the tally back with the rows, so a replayed event is counted once.
  *
  * <p>Cost: opt-out events never reach this class. An opt-in event costs one primary-key read and one write of
  * the transaction's tally row ({@code guard_transaction}) — per event, not per contact. Only when a transaction
@@ -45,6 +47,7 @@ public class DataLoadGuard {
     private final ChangeLedger ledger;
     private final Clock clock;
     private final DataLoadRule rule;
+    private final DataLoadRule catchUpRule;
     private final boolean enabled;
     private final Duration tallyRetention;
     private final Counter held;
@@ -52,12 +55,15 @@ public class DataLoadGuard {
     public DataLoadGuard(JdbcTemplate jdbc, ChangeLedger ledger, Clock clock, MeterRegistry meters,
                          @Value("${optout.guard.enabled:true}") boolean enabled,
                          @Value("${optout.guard.max-opt-ins:20}") int maxOptIns,
+                         @Value("${optout.guard.max-catch-up-opt-ins:50}") int maxCatchUpOptIns,
                          @Value("${optout.guard.bulk-origins:/api/bulkapi/,;client=DataLoader}") List<String> bulkOrigins,
                          @Value("${optout.guard.tally-retention:P7D}") Duration tallyRetention) {
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.clock = clock;
         this.rule = new DataLoadRule(maxOptIns, bulkOrigins);
+        // A catch-up's changes carry no change origin: only their number can tell a data load.
+        this.catchUpRule = new DataLoadRule(maxCatchUpOptIns, List.of(), "catch-up");
         this.enabled = enabled;
         this.tallyRetention = tallyRetention;
         this.held = Counter.builder("optout.guard.changes.held")
@@ -65,18 +71,19 @@ public class DataLoadGuard {
     }
 
     /**
-     * Records the opt-ins of one event (all with the event's transaction), held or not; joins the caller's
-     * transaction.
+     * Records opt-ins of one transaction (their {@code transactionKey} is {@code transaction.key()}), held or not;
+     * joins the caller's transaction.
      *
-     * @return how many were new (a replayed event records nothing and counts nothing)
+     * @return how many were new (a replayed event or a repeated re-read records nothing and counts nothing)
      */
-    public int recordOptIns(ContactChangeEvent event, List<NewChange> optIns) {
+    public int recordOptIns(GuardedTransaction transaction, List<NewChange> optIns) {
         if (!enabled || optIns.isEmpty()) {
             return ledger.recordAll(optIns);
         }
-        String key = key(event);
+        String key = transaction.key();
         Optional<Tally> before = tally(key);
-        Decision decision = rule.decide(before.orElse(Tally.NONE), optIns.size(), event.changeOrigin());
+        Decision decision = (transaction.catchUp() ? catchUpRule : rule)
+                .decide(before.orElse(Tally.NONE), optIns.size(), transaction.changeOrigin());
         int recorded = ledger.recordAll(optIns, decision.held() ? ChangeState.HELD : ChangeState.RECEIVED);
         if (recorded == 0) {
             return 0;
@@ -88,8 +95,9 @@ public class DataLoadGuard {
                     insert into guard_transaction (transaction_key, opt_ins, first_event_id, change_origin, commit_user,
                         commit_timestamp, first_seen_at, held_at, held_reason)
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, key, recorded, event.eventId(), abbreviate(event.changeOrigin(), 255), event.commitUser(),
-                    toSql(event.commitTimestamp()), toSql(now), toSql(heldAt), abbreviate(decision.detail(), 255));
+                    """, key, recorded, optIns.get(0).eventId(), abbreviate(transaction.changeOrigin(), 255),
+                    transaction.commitUser(), toSql(transaction.commitTimestamp()), toSql(now), toSql(heldAt),
+                    abbreviate(decision.detail(), 255));
         } else {
             jdbc.update("""
                     update guard_transaction set opt_ins = opt_ins + ?, held_at = coalesce(held_at, ?),
@@ -151,12 +159,6 @@ public class DataLoadGuard {
     private Optional<Tally> tally(String key) {
         return jdbc.query("select opt_ins, held_at from guard_transaction where transaction_key = ?",
                 (rs, row) -> new Tally(rs.getInt("opt_ins"), rs.getObject("held_at") != null), key).stream().findFirst();
-    }
-
-    /** CDC always carries a transaction key; an event without one is a transaction of its own. */
-    static String key(ContactChangeEvent event) {
-        return event.transactionKey() != null && !event.transactionKey().isEmpty() ? event.transactionKey()
-                : "event:" + event.eventId();
     }
 
     private static String abbreviate(String text, int max) {

@@ -45,16 +45,27 @@ public final class DataLoadRule {
 
     private final int maxOptIns;
     private final List<Pattern> bulkOrigins;
+    private final String unit;
 
     /**
      * @param maxOptIns   a transaction may opt this many contacts in and flow; one more and it is held
      * @param bulkOrigins regular expressions, matched case-insensitively anywhere in {@code changeOrigin}
      */
     public DataLoadRule(int maxOptIns, List<String> bulkOrigins) {
+        this(maxOptIns, bulkOrigins, "transaction");
+    }
+
+    /**
+     * @param unit what the opt-ins are counted in, for the reason's text: "transaction", or "catch-up" for the
+     *             rule that counts a catch-up's opt-ins (whose events were lost) as one unit
+     */
+    public DataLoadRule(int maxOptIns, List<String> bulkOrigins, String unit) {
         if (maxOptIns < 0) {
-            throw new IllegalArgumentException("optout.guard.max-opt-ins must be 0 or more, not " + maxOptIns);
+            throw new IllegalArgumentException("the data-load guard's limit of opt-ins in one " + unit
+                    + " (optout.guard.max-opt-ins, max-catch-up-opt-ins) must be 0 or more, not " + maxOptIns);
         }
         this.maxOptIns = maxOptIns;
+        this.unit = unit;
         this.bulkOrigins = bulkOrigins.stream().map(String::trim).filter(p -> !p.isEmpty())
                 .map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE)).toList();
     }
@@ -80,7 +91,7 @@ public final class DataLoadRule {
         }
         String detail = reason == Reason.BULK_ORIGIN
                 ? "BULK_ORIGIN: change origin " + changeOrigin + " matches " + bulk.get()
-                : "MASS_TRANSACTION: more than " + maxOptIns + " opt-ins in one transaction";
+                : "MASS_TRANSACTION: more than " + maxOptIns + " opt-ins in one " + unit;
         return new Decision(true, before.optIns() > 0, reason, detail);
     }
 

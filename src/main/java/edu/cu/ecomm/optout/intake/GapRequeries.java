@@ -14,6 +14,7 @@ import java.util.Set;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
+import edu.cu.ecomm.optout.ledger.SqlTime;
 import edu.cu.ecomm.optout.intake.ContactReconciler.Result;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -35,7 +36,8 @@ public class GapRequeries {
 
     private static final Logger LOG = LoggerFactory.getLogger(GapRequeries.class);
 
-    private record Pending(long id, String gapEventId, String contactId, String changeType) {
+    private record Pending(long id, String gapEventId, String contactId, String changeType,
+                           GuardedTransaction transaction) {
     }
 
     private final JdbcTemplate jdbc;
@@ -75,10 +77,12 @@ public class GapRequeries {
                 continue;
             }
             queued += jdbc.update("""
-                    insert into gap_requery (gap_event_id, contact_id, change_type, commit_timestamp, replay_id, queued_at)
-                    values (?, ?, ?, ?, ?, ?) on conflict do nothing
+                    insert into gap_requery (gap_event_id, contact_id, change_type, commit_timestamp, replay_id, queued_at,
+                        transaction_key, change_origin, commit_user)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing
                     """, event.eventId(), contactId.get(), event.changeType(), toSql(event.commitTimestamp()),
-                    event.replayId(), toSql(clock.instant()));
+                    event.replayId(), toSql(clock.instant()), event.transactionKey(), event.changeOrigin(),
+                    event.commitUser());
         }
         return queued;
     }
@@ -95,10 +99,15 @@ public class GapRequeries {
      * @return changes recorded
      */
     public int processPending() {
-        List<Pending> pending = jdbc.query("select id, gap_event_id, contact_id, change_type from gap_requery"
-                        + " order by id limit ?",
+        List<Pending> pending = jdbc.query("""
+                        select id, gap_event_id, contact_id, change_type, commit_timestamp, transaction_key,
+                            change_origin, commit_user
+                        from gap_requery order by id limit ?
+                        """,
                 (rs, row) -> new Pending(rs.getLong("id"), rs.getString("gap_event_id"), rs.getString("contact_id"),
-                        rs.getString("change_type")), batchSize);
+                        rs.getString("change_type"), GuardedTransaction.of(rs.getString("transaction_key"),
+                        rs.getString("gap_event_id"), rs.getString("change_origin"), rs.getString("commit_user"),
+                        SqlTime.instant(rs, "commit_timestamp"))), batchSize);
         if (pending.isEmpty()) {
             return 0;
         }
@@ -120,7 +129,7 @@ public class GapRequeries {
                 ContactValue value = current.get(p.contactId());
                 if (value != null) {
                     total = total.plus(reconciler.reconcile(List.of(value), ChangeSource.GAP_REQUERY, p.changeType(),
-                            v -> "gap:" + p.gapEventId()));
+                            v -> "gap:" + p.gapEventId(), p.transaction()));
                 }
             }
             jdbc.update("delete from gap_requery where id in ("
@@ -136,14 +145,15 @@ public class GapRequeries {
     }
 
     /**
-     * Re-reads contacts now and records what differs, under event id {@code eventId} (a dead-letter replay).
+     * Re-reads contacts now and records what differs, under event id {@code eventId} (a dead-letter replay). The
+     * event's transaction is unknown (it could not be read): its opt-ins are counted as a transaction of its own.
      *
      * @return what the comparison did
      */
     public Result requeryNow(Collection<String> contactIds, String eventId, String changeType) {
         List<ContactValue> values = new ArrayList<>(salesforce.byIds(contactIds));
         return writes.inTransaction(() -> reconciler.reconcile(values, ChangeSource.GAP_REQUERY, changeType,
-                v -> eventId));
+                v -> eventId, GuardedTransaction.of(null, eventId, null, null, null)));
     }
 
     private static String abbreviate(String text) {

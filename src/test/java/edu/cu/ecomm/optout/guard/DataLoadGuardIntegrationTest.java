@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collector;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -21,6 +22,7 @@ import javax.management.ObjectName;
 
 import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
+import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ContactChange;
 import edu.cu.ecomm.optout.ledger.Direction;
@@ -261,6 +263,51 @@ class DataLoadGuardIntegrationTest extends ServiceIntegrationTest {
     // ---------------------------------------------------------------------------------------------------------
 
     /** New contacts, not opted out, created in one transaction through the emulator (their CREATE events flow). */
+    @Test
+    void aDataLoadTooLargeForChangeEventsIsCaughtUpAndItsOptInsAreHeldAsOneCatchUp() {
+        List<String> contacts = optedOutContacts(60);
+        // Salesforce sends a transaction too large for change events as one GAP_OVERFLOW event: no contacts, no
+        // values, so intake catches up from its time, and the catch-up's opt-ins are counted together.
+        salesforce.pubSub().publishNextAsOverflow();
+
+        updateAll(contacts, false, null);
+
+        List<ContactChange> held = awaitOptIns(contacts, ChangeState.HELD);
+        assertThat(held).allSatisfy(c -> assertThat(c.source()).isEqualTo(ChangeSource.CATCHUP));
+        String catchUp = held.stream().map(ContactChange::transactionKey).distinct().collect(onlyOne());
+        assertThat(catchUp).startsWith("catch-up:");
+        assertThat(heldReason(catchUp)).isEqualTo("MASS_TRANSACTION: more than 50 opt-ins in one catch-up");
+        assertThat(lookUpsQueued(held)).as("none went down the opt-in flow").isZero();
+    }
+
+    @Test
+    void gapEventsOfAMassOptInAreReReadAndHeldWithTheirTransaction() {
+        List<String> contacts = optedOutContacts(25);
+        // Header only: the contacts are re-read from Salesforce, and counted with the transaction the gap event names.
+        salesforce.pubSub().publishNextAsGapEvents(1);
+
+        updateAll(contacts, false, null);
+
+        List<ContactChange> held = awaitOptIns(contacts, ChangeState.HELD);
+        assertThat(held).allSatisfy(c -> assertThat(c.source()).isEqualTo(ChangeSource.GAP_REQUERY));
+        String transaction = held.stream().map(ContactChange::transactionKey).distinct().collect(onlyOne());
+        assertThat(transaction).doesNotStartWith("event:");
+        assertThat(heldReason(transaction)).isEqualTo("MASS_TRANSACTION: more than 20 opt-ins in one transaction");
+        assertThat(lookUpsQueued(held)).isZero();
+    }
+
+    private String heldReason(String transactionKey) {
+        return jdbc.queryForObject("select held_reason from guard_transaction where transaction_key = ?",
+                String.class, transactionKey);
+    }
+
+    private static Collector<String, ?, String> onlyOne() {
+        return Collectors.collectingAndThen(Collectors.toList(), keys -> {
+            assertThat(keys).as("one transaction").hasSize(1);
+            return keys.get(0);
+        });
+    }
+
     private List<String> newContacts(int n) {
         List<String> ids = salesforce.http().seedContacts(n, seed++);
         // About one in fourteen is seeded opted out; start every one of them opted in for a clean test.

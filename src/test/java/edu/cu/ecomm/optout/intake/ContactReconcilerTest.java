@@ -3,6 +3,7 @@ package edu.cu.ecomm.optout.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -17,6 +18,7 @@ import edu.cu.ecomm.optout.ledger.ContactChange;
 import edu.cu.ecomm.optout.ledger.KnownValues;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import edu.cu.ecomm.optout.support.TestDatabases;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -30,7 +32,8 @@ class ContactReconcilerTest {
     private final Clock clock = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);
     private final ChangeLedger ledger = new ChangeLedger(jdbc, clock);
     private final KnownValues known = new KnownValues(jdbc, clock);
-    private final ContactReconciler reconciler = new ContactReconciler(known, ledger);
+    private final ContactReconciler reconciler = new ContactReconciler(known, ledger, new DataLoadGuard(jdbc, ledger,
+            clock, new SimpleMeterRegistry(), true, 20, 50, List.of(), Duration.ofDays(7)));
 
     @Test
     void valueDifferentFromTheLastRecordedOneIsRecordedAtItsModstamp() {
@@ -96,7 +99,7 @@ class ContactReconcilerTest {
 
     private ContactReconciler.Result catchUp(ContactValue value) {
         return reconciler.reconcile(List.of(value), ChangeSource.CATCHUP, "CATCHUP",
-                v -> "catchup:" + v.systemModstamp().toEpochMilli());
+                v -> "catchup:" + v.systemModstamp().toEpochMilli(), GuardedTransaction.catchUp(T0));
     }
 
     private void cdc(boolean optedOut, Instant at) {

@@ -11,19 +11,23 @@ import java.util.Set;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.ledger.KnownValues;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import edu.cu.ecomm.optout.optin.FlowsFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-/** The guard at intake over a real (H2) ledger: the tally per transaction, across the events that carry it. */
+/**
+ * The guard at intake over a real (H2) ledger: the tally per transaction, across the events that carry it, and per
+ * catch-up, across the pages of contacts it reads.
+ */
 class DataLoadGuardTest {
 
     private static final String PERSON = "com/salesforce/api/rest/64.0";
 
     private final FlowsFixture f = new FlowsFixture();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final DataLoadGuard guard = new DataLoadGuard(f.jdbc, f.ledger, f.clock, meters, true, 20,
+    private final DataLoadGuard guard = new DataLoadGuard(f.jdbc, f.ledger, f.clock, meters, true, 20, 50,
             List.of("/api/bulkapi/", ";client=DataLoader"), Duration.ofDays(7));
     private int nextContact = 1;
     private int nextEvent = 1;
@@ -78,12 +82,32 @@ class DataLoadGuardTest {
     @Test
     void aReplayedEventIsCountedOnce() {
         ContactChangeEvent event = event("tx-1", 15, PERSON);
-        guard.recordOptIns(event, changes(event));
+        guard.recordOptIns(GuardedTransaction.of(event), changes(event));
 
-        assertThat(guard.recordOptIns(event, changes(event))).isZero();
+        assertThat(guard.recordOptIns(GuardedTransaction.of(event), changes(event))).isZero();
         List<ContactChange> next = record("tx-1", 5, PERSON);
 
         assertThat(states(next)).as("15 + 5 is not more than 20").containsOnly(ChangeState.RECEIVED);
+    }
+
+    @Test
+    void aCatchUpFindingMoreOptInsThanItsLimitIsHeldWholeAcrossItsPages() {
+        ContactReconciler reconciler = new ContactReconciler(new KnownValues(f.jdbc, f.clock), f.ledger, guard);
+        GuardedTransaction catchUp = GuardedTransaction.catchUp(f.clock.instant().minus(Duration.ofHours(80)));
+
+        List<ContactValue> firstPage = optedOutBeforeAndOptedInNow(30);
+        reconciler.reconcile(firstPage, ChangeSource.CATCHUP, "CATCHUP", v -> "catchup:" + v.contactId(), catchUp);
+        assertThat(optInStates(firstPage)).as("30 is not more than 50").containsOnly(ChangeState.RECEIVED);
+
+        List<ContactValue> secondPage = optedOutBeforeAndOptedInNow(25);
+        reconciler.reconcile(secondPage, ChangeSource.CATCHUP, "CATCHUP", v -> "catchup:" + v.contactId(), catchUp);
+
+        assertThat(optInStates(firstPage)).containsOnly(ChangeState.HELD);
+        assertThat(optInStates(secondPage)).containsOnly(ChangeState.HELD);
+        assertThat(f.jdbc.queryForObject("select held_reason from guard_transaction where transaction_key = ?",
+                String.class, catchUp.key())).isEqualTo("MASS_TRANSACTION: more than 50 opt-ins in one catch-up");
+        assertThat(f.jdbc.queryForObject("select count(*) from contact_change where transaction_key = ?",
+                Long.class, catchUp.key())).as("an admin releases or rejects them together").isEqualTo(55);
     }
 
     @Test
@@ -99,7 +123,7 @@ class DataLoadGuardTest {
 
     private List<ContactChange> record(String transaction, int optIns, String origin) {
         ContactChangeEvent event = event(transaction, optIns, origin);
-        guard.recordOptIns(event, changes(event));
+        guard.recordOptIns(GuardedTransaction.of(event), changes(event));
         return event.recordIds().stream().map(id -> f.ledger.forContact(id).get(0)).toList();
     }
 
@@ -117,6 +141,23 @@ class DataLoadGuardTest {
         return event.recordIds().stream().map(id -> new NewChange(id, false, "UPDATE", event.commitTimestamp(),
                 event.commitNumber(), event.transactionKey(), event.sequenceNumber(), event.eventId(), event.replayId(),
                 event.changeOrigin(), event.commitUser(), ChangeSource.CDC)).toList();
+    }
+
+    /** Contacts the ledger knows opted out (a change event a day ago), read from Salesforce opted in now. */
+    private List<ContactValue> optedOutBeforeAndOptedInNow(int contacts) {
+        List<ContactValue> read = new ArrayList<>();
+        for (int i = 0; i < contacts; i++) {
+            String contact = contactId(nextContact++);
+            f.ledger.record(new NewChange(contact, true, "UPDATE", f.clock.instant().minus(Duration.ofDays(1)), 1L,
+                    "tx-opt-out", 1, "event-" + nextEvent++, null, PERSON, null, ChangeSource.CDC)).orElseThrow();
+            read.add(new ContactValue(contact, false, f.clock.instant()));
+        }
+        return read;
+    }
+
+    private List<ChangeState> optInStates(List<ContactValue> read) {
+        return read.stream().map(v -> f.ledger.forContact(v.contactId()).stream()
+                .filter(c -> !c.optedOut()).findFirst().orElseThrow().state()).toList();
     }
 
     private List<ChangeState> states(List<ContactChange> changes) {
