@@ -8,11 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import edu.cu.ecomm.optout.emulator.salesforce.PubSubEmulator;
 import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
 import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
+import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
 import edu.cu.ecomm.optout.support.SalesforceRestClient;
 import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
@@ -21,11 +26,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * Group commit at intake: consecutive events recorded in one transaction, the checkpoint at the last of them; an
- * unreadable event keeps its place in the group; a group that cannot be recorded whole is recorded one by one.
+ * unreadable event keeps its place in the group; a group that cannot be recorded whole is recorded one by one; a
+ * ledger that cannot keep up holds Salesforce's stream back instead of filling memory.
  * Groups of three here (a long wait for the third), and one quick retry, so that each test forms one group.
  */
 @TestPropertySource(properties = {
@@ -47,8 +54,16 @@ class GroupCommitIntegrationTest extends ServiceIntegrationTest {
     ReplayCheckpoints checkpoints;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    LedgerWrites writes;
+    @Autowired
+    JdbcTemplate jdbc;
     @Value("${optout.intake.topic}")
     String topic;
+    @Value("${optout.intake.batch-size}")
+    int fetchSize;
+    @Value("${optout.intake.commit-size}")
+    int commitSize;
 
     private SalesforceRestClient specialist;
 
@@ -115,6 +130,49 @@ class GroupCommitIntegrationTest extends ServiceIntegrationTest {
                         || d.payload() != null && (d.payload().contains(contacts.get(0))
                         || d.payload().contains(contacts.get(2))));
         assertThat(groupsCommitted() - groups).as("groups committed whole").isZero();
+    }
+
+    @Test
+    void aStalledLedgerHoldsTheStreamAtOneFetchOfEventsAndTheBacklogIsRecordedInOrderOnceItMoves() throws Exception {
+        List<String> contacts = newContactsAllEventsRecorded(3);
+        long deliveredBefore = salesforce.pubSub().deliveredCount();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // Another writer holds the ledger's write lock (as a long catch-up would): intake can commit nothing.
+        CompletableFuture<Void> stall = CompletableFuture.runAsync(() -> writes.inTransaction(() -> {
+            holding.countDown();
+            awaitQuietly(release);
+            return null;
+        }));
+        try {
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 1_000; i++) {
+                salesforce.pubSub().inject(HandMadeChangeEvents.optOutBy(contacts.get(i % 3), "005A0000001abcdEAA"));
+            }
+
+            // Salesforce sends only what camel-salesforce asked for (one fetch), and it asks again only once the
+            // route has taken those events: the backlog waits in Salesforce, not in this service's memory.
+            await().atMost(PATIENCE).until(() -> salesforce.pubSub().deliveredCount() - deliveredBefore >= fetchSize);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(
+                    () -> salesforce.pubSub().deliveredCount() - deliveredBefore <= fetchSize + commitSize);
+        } finally {
+            release.countDown();
+            stall.get(10, TimeUnit.SECONDS);
+        }
+
+        awaitCheckpointAt(salesforce.pubSub().latestReplayId());
+        List<Long> recordedOrder = jdbc.queryForList("select replay_id from contact_change where contact_id in (?, ?, ?)"
+                + " and change_type = 'UPDATE' order by id", String.class, contacts.toArray())
+                .stream().map(PubSubEmulator::sequenceOf).toList();
+        assertThat(recordedOrder).hasSize(1_000).isSorted().doesNotHaveDuplicates();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Contacts created over REST, once intake has recorded their CREATE events: the next group is the test's. */
