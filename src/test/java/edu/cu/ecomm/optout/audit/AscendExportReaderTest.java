@@ -50,6 +50,13 @@ class AscendExportReaderTest {
     }
 
     @Test
+    void readsEighteenCharacterIdsAnotherSystemUpperOrLowerCasedInSalesforcesLetterCase() {
+        read("ContactId,EmailOptOut\n003A0000006VM9RIAC,TRUE\n003a0000006vm9riac,FALSE\n");
+
+        assertThat(found).containsExactly("2 003A0000006Vm9rIAC true", "3 003A0000006Vm9rIAC false");
+    }
+
+    @Test
     void stripsAByteOrderMarkAndSpacesAroundCells() {
         read("\uFEFFContactId , EmailOptOut\n " + ID_18 + " , FALSE \n");
 
@@ -93,7 +100,8 @@ class AscendExportReaderTest {
                 "3 BAD has 2 column(s), the header has 3",
                 "4 BAD no ContactId",
                 "5 BAD ContactId: record id '001000000000004AAA' has key prefix 001, not a Contact's (003)",
-                "6 BAD ContactId: record id '003000000000005AAB' fails its checksum: expected suffix AAA",
+                "6 BAD ContactId: record id '003000000000005AAB' fails its checksum: suffix AAB does not fit its first 15"
+                        + " characters (as written, it would be AAA)",
                 "7 BAD EmailOptOut is neither TRUE nor FALSE: yes",
                 "9 003000000000007AAA false",
                 "11 BAD EmailOptOut is neither TRUE nor FALSE: maybe");

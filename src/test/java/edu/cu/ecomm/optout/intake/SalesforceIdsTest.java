@@ -23,9 +23,19 @@ class SalesforceIdsTest {
     }
 
     @Test
-    void eighteenCharacterIdWithWrongChecksumIsRejected() {
-        assertThat(SalesforceIds.toContactId18("003A0000006Vm9rAAA")).isEmpty();
-        assertThat(SalesforceIds.whyNotContactId("003A0000006Vm9rAAA")).contains("checksum").contains("IAC");
+    void eighteenCharacterIdInAnotherLetterCaseIsRestoredFromItsSuffix() {
+        assertThat(SalesforceIds.toContactId18("003A0000006VM9RIAC")).contains("003A0000006Vm9rIAC");
+        assertThat(SalesforceIds.toContactId18("003a0000006vm9riac")).contains("003A0000006Vm9rIAC");
+        // The suffix decides: AAA says no letter is upper-case.
+        assertThat(SalesforceIds.toContactId18("003A0000006Vm9rAAA")).contains("003a0000006vm9rAAA");
+    }
+
+    @Test
+    void eighteenCharacterIdWhoseSuffixCannotFitIsRejected() {
+        // B marks the first character of the first group upper-case, but it is the digit 0.
+        assertThat(SalesforceIds.toContactId18("003A0000006Vm9rBAC")).isEmpty();
+        assertThat(SalesforceIds.whyNotContactId("003A0000006Vm9rBAC")).contains("checksum").contains("IAC");
+        assertThat(SalesforceIds.whyNotContactId("003A0000006Vm9r9AC")).contains("checksum");
     }
 
     @Test
