@@ -59,6 +59,7 @@ public class ParityAudit {
     private final boolean correct;
     private final int chunkSize;
     private final BulkQueries.Settings bulkSettings;
+    private final Duration maxExportAge;
     /** The audit running in this service, 0 when none: one at a time. */
     private final AtomicLong running = new AtomicLong();
 
@@ -69,7 +70,8 @@ public class ParityAudit {
                        @Value("${optout.audit.chunk-size:1000}") int chunkSize,
                        @Value("${optout.audit.salesforce.page-size:50000}") int pageSize,
                        @Value("${optout.audit.salesforce.poll-interval:PT5S}") Duration pollInterval,
-                       @Value("${optout.audit.salesforce.timeout:PT2H}") Duration timeout) {
+                       @Value("${optout.audit.salesforce.timeout:PT2H}") Duration timeout,
+                       @Value("${optout.audit.max-export-age:P8D}") Duration maxExportAge) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.bulk = bulk;
@@ -82,6 +84,7 @@ public class ParityAudit {
         this.correct = correct;
         this.chunkSize = chunkSize;
         this.bulkSettings = new BulkQueries.Settings(pageSize, pollInterval, timeout);
+        this.maxExportAge = maxExportAge;
     }
 
     public boolean isRunning() {
@@ -89,15 +92,38 @@ public class ParityAudit {
     }
 
     /**
+     * The export an audit would compare with now: the newest staged one, unless it is older than
+     * {@code optout.audit.max-export-age}. CU Ascend sends one a week; comparing with an old one would report every
+     * change delivered since as a disagreement, so a missing export stops the audit with the reason instead.
+     *
+     * @throws AuditNotStartedException when no export has been staged, or the newest is too old
+     */
+    public AscendExports.Export exportToAudit() {
+        AscendExports.Export export = exports.newestStaged().orElseThrow(() -> new AuditNotStartedException(
+                "no CU Ascend export has been staged yet (files are picked up from optout.audit.inbound)"));
+        if (export.receivedAt().isBefore(clock.instant().minus(maxExportAge))) {
+            throw new AuditNotStartedException("the newest CU Ascend export (" + export.fileName() + ", received "
+                    + export.receivedAt() + ") is older than optout.audit.max-export-age (" + inWords(maxExportAge)
+                    + "); has CU Ascend's export stopped arriving in optout.audit.inbound?");
+        }
+        return export;
+    }
+
+    /** "8 days" rather than Duration's "PT192H". */
+    private static String inWords(Duration age) {
+        return age.toSeconds() % 86_400 == 0 ? age.toDays() + " days" : age.toString();
+    }
+
+    /**
      * Starts an audit of the newest staged export.
      *
      * @param trigger SCHEDULE or OPERATOR
      * @return the audit's id
-     * @throws AuditNotStartedException when an audit is running already or no export has been staged
+     * @throws AuditNotStartedException when an audit is running already, or there is no export to audit
+     *                                  ({@link #exportToAudit})
      */
     public long start(String trigger) {
-        AscendExports.Export export = exports.newestStaged().orElseThrow(() -> new AuditNotStartedException(
-                "no CU Ascend export has been staged yet (files are picked up from optout.audit.inbound)"));
+        AscendExports.Export export = exportToAudit();
         if (!running.compareAndSet(0, -1)) {
             throw new AuditNotStartedException("audit " + running.get() + " is still running");
         }

@@ -6,6 +6,7 @@ import java.util.function.ToLongFunction;
 
 import edu.cu.ecomm.optout.audit.AscendExports;
 import edu.cu.ecomm.optout.audit.AuditFigures;
+import edu.cu.ecomm.optout.audit.AuditNotStartedException;
 import edu.cu.ecomm.optout.audit.ParityAudit;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
@@ -138,8 +139,10 @@ public class AuditMBean {
         if (audits.isRunning()) {
             return "An audit is already running; watch LastRunState";
         }
-        if (exports.newestStaged().isEmpty()) {
-            return "Not started: no CU Ascend export has been staged yet (see LatestExport)";
+        try {
+            audits.exportToAudit();
+        } catch (AuditNotStartedException e) {
+            return "Not started: " + e.getMessage();
         }
         producer.asyncRequestBodyAndHeader("direct:parity-audit", null, "auditTrigger", "OPERATOR");
         return "Parity audit started; watch LastRunState";

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +32,7 @@ import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -70,6 +73,8 @@ class ParityAuditIntegrationTest extends ServiceIntegrationTest {
     ChangeLedger ledger;
     @Autowired
     DeadLetters deadLetters;
+    @Autowired
+    JdbcTemplate jdbc;
 
     private final MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
 
@@ -202,6 +207,26 @@ class ParityAuditIntegrationTest extends ServiceIntegrationTest {
         // The service keeps going: the next file is staged.
         drop("next.csv", export(salesforceValues()));
         await().atMost(PATIENCE).until(() -> ((String) attribute("LatestExport")).startsWith("next.csv STAGED"));
+    }
+
+    @Test
+    void anExportOlderThanTheMaximumAgeIsNotAuditedAndTheOperatorAndTheWeeklyRunAreToldWhy() throws Exception {
+        drop("stale.csv", export(salesforceValues()));
+        await().atMost(PATIENCE).until(() -> ((String) attribute("LatestExport")).startsWith("stale.csv STAGED"));
+        jdbc.update("update ascend_export set received_at = ? where file_name = 'stale.csv'",
+                OffsetDateTime.now(ZoneOffset.UTC).minusDays(9));
+        Object lastStarted = attribute("LastRunStarted");
+
+        assertThat((String) platform.invoke(audit(), "runAuditNow", null, null))
+                .startsWith("Not started: the newest CU Ascend export (stale.csv, received ")
+                .contains("older than optout.audit.max-export-age (8 days)");
+        producer.requestBodyAndHeader("direct:parity-audit", null, "auditTrigger", "SCHEDULE");
+
+        assertThat(deadLetters.open()).anySatisfy(letter -> {
+            assertThat(letter.routeId()).isEqualTo("parity-audit");
+            assertThat(letter.reason()).startsWith("Parity audit not run: the newest CU Ascend export (stale.csv");
+        });
+        assertThat(attribute("LastRunStarted")).as("no audit ran").isEqualTo(lastStarted);
     }
 
     @Test
