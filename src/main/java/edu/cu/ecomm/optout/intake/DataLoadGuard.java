@@ -120,7 +120,9 @@ public class DataLoadGuard {
      * Holds the opt-ins a transaction had recorded before it crossed the limit, unless already delivered: those
      * still RECEIVED (not dispatched yet) and those READY but not yet in a batch being delivered (a PENDING batch
      * may already have written them into its file; its marker then leaves them as they are). A READY one's
-     * Marketing Cloud look-up is taken off the queue if it has not run yet; a release queues it again.
+     * Marketing Cloud look-up is taken off the queue if it has not run yet, and the re-subscribe requests it has
+     * opened are closed, unless an urgent one's help-desk ticket has gone out (that ticket exists); a release
+     * looks the contact up again and opens what is still needed.
      */
     private int holdEarlier(String key) {
         Long fromId = jdbc.queryForObject("""
@@ -140,6 +142,12 @@ public class DataLoadGuard {
                 delete from optin_lookup where state = 'PENDING' and change_id in
                   (select c.id from contact_change c where c.id >= ? and c.transaction_key = ? and c.state = ?)
                 """, fromId, key, ChangeState.HELD.name());
+        jdbc.update("""
+                update resubscribe_request set closed_at = ?, close_reason = ?, open_key = null
+                where closed_at is null and ticket_sent_at is null and change_id in
+                  (select c.id from contact_change c where c.id >= ? and c.transaction_key = ? and c.state = ?)
+                """, toSql(clock.instant()), abbreviate("opt-in held by the data-load guard (transaction " + key + ")",
+                255), fromId, key, ChangeState.HELD.name());
         return held;
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import edu.cu.ecomm.optout.ledger.ChangeSource;
@@ -13,7 +14,11 @@ import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ContactChange;
 import edu.cu.ecomm.optout.ledger.KnownValues;
 import edu.cu.ecomm.optout.ledger.NewChange;
+import edu.cu.ecomm.optout.optin.BusinessUnit;
 import edu.cu.ecomm.optout.optin.FlowsFixture;
+import edu.cu.ecomm.optout.optin.ShirtColour;
+import edu.cu.ecomm.optout.optin.UnitStatus;
+import edu.cu.ecomm.optout.optout.ContactPreferences;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +58,28 @@ class DataLoadGuardTest {
         assertThat(meters.counter("optout.guard.changes.held").count()).isEqualTo(24);
         assertThat(f.jdbc.queryForObject("select opt_ins from guard_transaction where transaction_key = 'tx-1'",
                 Integer.class)).isEqualTo(24);
+    }
+
+    @Test
+    void requestsAnEarlierOptInsLookUpOpenedAreClosedWhenItsTransactionIsHeldUnlessTheirTicketWentOut() {
+        List<ContactChange> first = record("tx-1", 15, PERSON);
+        // The first two were looked up already: red in Boulder, and the second is urgent, its ticket sent.
+        for (ContactChange optIn : first.subList(0, 2)) {
+            f.ledger.markReady(optIn.id());
+            f.requests.open(optIn.id(), new ContactPreferences(optIn.contactId(), "Someone", "someone@example.edu",
+                    optIn == first.get(1), Map.of()), new UnitStatus(new BusinessUnit(FlowsFixture.BOULDER, "Boulder"),
+                    "Unsubscribed", ShirtColour.RED, null));
+        }
+        long ticketed = f.requests.forContact(first.get(1).contactId()).get(0).id();
+        f.requests.claimTicket(ticketed, "HD-1");
+
+        record("tx-1", 6, PERSON);
+
+        assertThat(f.requests.forContact(first.get(0).contactId())).singleElement().satisfies(request -> {
+            assertThat(request.isOpen()).isFalse();
+            assertThat(request.closeReason()).isEqualTo("opt-in held by the data-load guard (transaction tx-1)");
+        });
+        assertThat(f.requests.find(ticketed).orElseThrow().isOpen()).as("its ticket exists").isTrue();
     }
 
     @Test
