@@ -46,7 +46,7 @@ final class IntakeBenchmark {
 
     static final String TOPIC = PubSubEmulator.TOPIC;
     static final String SERVICE_MAIN = "edu.cu.ecomm.optout.OptOutSyncApplication";
-    private static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+    private static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DEFRAG_ALWAYS=TRUE";
     private static final Duration PATIENCE = Duration.ofMinutes(5);
 
     record Load(int events, int bulkEvery, int bulkSize) {

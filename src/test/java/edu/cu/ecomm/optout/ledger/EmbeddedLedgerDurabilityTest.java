@@ -52,7 +52,7 @@ class EmbeddedLedgerDurabilityTest {
     }
 
     /** The options of the default H2 URL in the top-level application.yaml, as the service runs with them. */
-    private static String productionOptions() throws Exception {
+    static String productionOptions() throws Exception {
         Matcher url = DEFAULT_URL.matcher(Files.readString(Path.of("application.yaml"), StandardCharsets.UTF_8));
         assertThat(url.find()).as("the default H2 URL in application.yaml").isTrue();
         return url.group(2);

@@ -68,7 +68,7 @@ public final class TestDatabases {
         }
         return Map.of(
                 "spring.datasource.url", "jdbc:h2:file:./target/test-db/" + name
-                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE;WRITE_DELAY=0",
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE;WRITE_DELAY=0;DEFRAG_ALWAYS=TRUE",
                 "spring.datasource.username", "sa",
                 "spring.datasource.password", "");
     }
