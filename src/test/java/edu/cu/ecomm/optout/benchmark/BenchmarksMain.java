@@ -1,11 +1,13 @@
 package edu.cu.ecomm.optout.benchmark;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Every benchmark of issue 8 in one run ({@code mvn -B -Pbenchmarks verify}), printing one table. Each figure is
@@ -52,6 +54,7 @@ public final class BenchmarksMain {
         System.out.println();
         System.out.println(table);
         Files.writeString(workDir.resolve("table.md"), table);
+        deleteDatabases(workDir);
     }
 
     private static String table(IntakeBenchmark.Result intake, String serviceHeap, OptInLookupBenchmark.Result lookups,
@@ -143,5 +146,27 @@ public final class BenchmarksMain {
         rows.add(new String[] {"4 Resident memory (VmRSS) of the service JVM, heap %s".formatted(serviceHeap),
                 "idle %,d MiB; under intake load (max) %,d MiB".formatted(intake.idleRssKib() / 1024,
                         intake.loadRssKib() / 1024), "-", "-", "-"});
+        rows.add(new String[] {"4 Embedded ledger on disk (H2 file) after the intake run, %,d changes".formatted(
+                intake.service().changes()),
+                "%,d MiB while the service runs (%,.0f bytes per change); %,d MiB once it has stopped".formatted(
+                        intake.ledgerBytesRunning() >> 20,
+                        (double) intake.ledgerBytesRunning() / intake.service().changes(),
+                        intake.ledgerBytesStopped() >> 20), "-", "-", "-"});
+    }
+
+    /**
+     * Deletes the run's H2 databases (several GB: a durable embedded ledger grows while open), keeping the logs and
+     * the table, unless {@code -Dbenchmark.keep-databases=true}.
+     */
+    private static void deleteDatabases(Path workDir) throws IOException {
+        if (Boolean.getBoolean("benchmark.keep-databases")) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(workDir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".mv.db") || f.toString().endsWith(".trace.db"))
+                    .toList()) {
+                Files.delete(file);
+            }
+        }
     }
 }

@@ -72,8 +72,13 @@ final class IntakeBenchmark {
         }
     }
 
+    /**
+     * @param ledgerBytesRunning the service's H2 ledger file once intake had caught up, while the service ran
+     * @param ledgerBytesStopped the same file once the service had stopped (H2 rewrites it as it closes)
+     */
     record Result(Load load, double publishSeconds, Rate ceiling, Rate storageBound, Rate service, long deadLetters,
-                  double startupSeconds, long idleRssKib, long loadRssKib) {
+                  double startupSeconds, long idleRssKib, long loadRssKib, long ledgerBytesRunning,
+                  long ledgerBytesStopped) {
     }
 
     private final Path workDir;
@@ -112,8 +117,11 @@ final class IntakeBenchmark {
                     + " max RSS %,d KiB", throughput.rate().events(), throughput.rate().changes(),
                     throughput.rate().seconds(), throughput.rate().changesPerSecond(),
                     throughput.rate().eventsPerSecond(), throughput.rate().cpuMicrosPerEvent(), throughput.maxRssKib());
+            log("service's ledger file: %,d MiB once intake had caught up, %,d MiB once the service had stopped",
+                    throughput.ledgerBytesRunning() >> 20, throughput.ledgerBytesStopped() >> 20);
             return new Result(load, publishSeconds, ceiling, storageBound, throughput.rate(), throughput.deadLetters(),
-                    startup.seconds(), startup.idleRssKib(), throughput.maxRssKib());
+                    startup.seconds(), startup.idleRssKib(), throughput.maxRssKib(), throughput.ledgerBytesRunning(),
+                    throughput.ledgerBytesStopped());
         }
     }
 
@@ -188,7 +196,8 @@ final class IntakeBenchmark {
     private record Startup(double seconds, long idleRssKib) {
     }
 
-    private record Throughput(Rate rate, long deadLetters, long maxRssKib) {
+    private record Throughput(Rate rate, long deadLetters, long maxRssKib, long ledgerBytesRunning,
+                              long ledgerBytesStopped) {
     }
 
     private Startup startup(SalesforceEmulator salesforce, long checkpointSequence) throws Exception {
@@ -226,6 +235,9 @@ final class IntakeBenchmark {
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(() -> JavaProcesses.residentKib(service.pid())
                 .ifPresent(rss -> maxRss.accumulateAndGet(rss, Math::max)), 0, 250, TimeUnit.MILLISECONDS);
+        Rate rate;
+        long deadLetters;
+        long ledgerBytesRunning;
         try {
             long firstSent = awaitNanos(() -> salesforce.pubSub().deliveredCount() > delivered, service);
             long cpuBefore = JavaProcesses.cpuMillis(service.pid());
@@ -236,14 +248,19 @@ final class IntakeBenchmark {
                 double seconds = (caughtUp - firstSent) / 1e9;
                 // The start-up marker (a CREATE after the load) may already be in; count the load's rows only.
                 long changes = countOrZero(db, "select count(*) from contact_change where change_type = 'UPDATE'");
-                long deadLetters = countOrZero(db, "select count(*) from dead_letter where route_id = 'contact-changes'");
-                return new Throughput(new Rate(lastOfLoad, changes, seconds, (cpuAfter - cpuBefore) / 1e3), deadLetters,
-                        maxRss.get());
+                deadLetters = countOrZero(db, "select count(*) from dead_letter where route_id = 'contact-changes'");
+                rate = new Rate(lastOfLoad, changes, seconds, (cpuAfter - cpuBefore) / 1e3);
             }
+            ledgerBytesRunning = Files.size(ledgerFile(database));
         } finally {
             sampler.shutdownNow();
             JavaProcesses.stop(service);
         }
+        return new Throughput(rate, deadLetters, maxRss.get(), ledgerBytesRunning, Files.size(ledgerFile(database)));
+    }
+
+    private static Path ledgerFile(Path database) {
+        return database.resolveSibling(database.getFileName() + ".mv.db");
     }
 
     private Process launchService(SalesforceEmulator salesforce, Path database, Path logFile) {

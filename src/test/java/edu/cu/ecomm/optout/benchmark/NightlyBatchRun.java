@@ -57,7 +57,9 @@ final class NightlyBatchRun {
             return new Result(false, -1, null, null, -1);
         }
         Path logFile = workDir.resolve("nightly-batch.log");
-        Process batch = JavaProcesses.start(List.of("-Xmx" + heap), JavaProcesses.fullClasspath(), MAIN,
+        Process batch = JavaProcesses.start(List.of("-Xmx" + heap,
+                        "-Dbenchmark.keep-databases=" + Boolean.getBoolean("benchmark.keep-databases")),
+                JavaProcesses.fullClasspath(), MAIN,
                 List.of(Integer.toString(rows)), Map.of(), logFile);
         long maxRss = 0;
         while (!batch.waitFor(250, TimeUnit.MILLISECONDS)) {
