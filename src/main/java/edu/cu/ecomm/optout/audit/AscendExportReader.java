@@ -1,5 +1,6 @@
 package edu.cu.ecomm.optout.audit;
 
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -17,6 +18,8 @@ import org.apache.commons.csv.CSVRecord;
  * case-insensitively, in any position); the others are ignored. Each row is either a value (the id normalised to
  * Salesforce's 18 characters) or a bad row with its line number and the reason; the rest of the file is read on.
  * A file that lacks a required column, or whose CSV cannot be read on (an unterminated quote), is rejected whole.
+ * A record may not run on for more than {@link #MAX_RECORD_CHARS} characters: an unclosed quote would otherwise
+ * make the rest of the file, however large, one value in memory before the parser gives up at its end.
  *
  * <p>Duplicates are not found here (that would need memory growing with the file): the staging finds them in
  * the database.
@@ -29,6 +32,9 @@ public final class AscendExportReader {
 
         void badRow(long line, String reason, String content);
     }
+
+    /** Far more than any row of the export (two short columns and a few others), far less than the heap. */
+    static final int MAX_RECORD_CHARS = 1 << 20;
 
     private final String contactIdColumn;
     private final String optOutColumn;
@@ -50,13 +56,15 @@ public final class AscendExportReader {
                 .setIgnoreSurroundingSpaces(true)
                 .get();
         long rows = 0;
-        try (CSVParser parser = CSVParser.parse(export, format)) {
+        RecordLengthLimit limited = new RecordLengthLimit(export);
+        try (CSVParser parser = CSVParser.parse(limited, format)) {
             Iterator<CSVRecord> records = parser.iterator();
             if (!next(parser, records, 1)) {
                 throw new AscendExportRejectedException("the file is empty: a header row with the columns "
                         + contactIdColumn + " and " + optOutColumn + " is required");
             }
             CSVRecord header = records.next();
+            limited.recordRead();
             int idColumn = -1;
             int optOutIndex = -1;
             for (int i = 0; i < header.size(); i++) {
@@ -80,6 +88,7 @@ public final class AscendExportReader {
                     break;
                 }
                 CSVRecord record = records.next();
+                limited.recordRead();
                 if (record.size() == 1 && record.get(0).isEmpty()) {
                     continue;  // a blank line
                 }
@@ -119,6 +128,46 @@ public final class AscendExportReader {
         } catch (UncheckedIOException | IllegalStateException e) {
             throw new AscendExportRejectedException("the CSV cannot be read on from line " + line + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Counts the characters the parser takes since the last whole record and fails the read past the limit. The
+     * parser reads ahead a buffer at a time, so the count may include a few kilobytes of the next records: the
+     * limit is approximate, which is all it needs to be.
+     */
+    private static final class RecordLengthLimit extends FilterReader {
+
+        private long sinceLastRecord;
+
+        RecordLengthLimit(Reader in) {
+            super(in);
+        }
+
+        void recordRead() {
+            sinceLastRecord = 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            count(c < 0 ? 0 : 1);
+            return c;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            int read = super.read(buffer, offset, length);
+            count(Math.max(read, 0));
+            return read;
+        }
+
+        private void count(int read) throws IOException {
+            sinceLastRecord += read;
+            if (sinceLastRecord > MAX_RECORD_CHARS) {
+                throw new IOException(String.format(Locale.ROOT, "a record runs on for more than %,d characters"
+                        + " (an unclosed quote?)", MAX_RECORD_CHARS));
+            }
         }
     }
 

@@ -3,6 +3,9 @@ package edu.cu.ecomm.optout.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.FilterReader;
+import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +108,37 @@ class AscendExportReaderTest {
                 "7 BAD EmailOptOut is neither TRUE nor FALSE: yes",
                 "9 003000000000007AAA false",
                 "11 BAD EmailOptOut is neither TRUE nor FALSE: maybe");
+    }
+
+    @Test
+    void anUnclosedQuoteRejectsTheFileOnceItsRecordRunsPastTheLimitNotAtTheEndOfTheFile() {
+        StringBuilder csv = new StringBuilder("ContactId,EmailOptOut\n" + ID_18 + ",\"TRUE\n");
+        while (csv.length() < 4 * AscendExportReader.MAX_RECORD_CHARS) {
+            csv.append("003000000000002AAA,FALSE\n");
+        }
+        long[] taken = {0};
+        Reader counting = new FilterReader(new StringReader(csv.toString())) {
+            @Override
+            public int read(char[] buffer, int offset, int length) throws IOException {
+                int read = super.read(buffer, offset, length);
+                taken[0] += Math.max(read, 0);
+                return read;
+            }
+        };
+
+        assertThatThrownBy(() -> reader.read(counting, new AscendExportReader.Sink() {
+            @Override
+            public void value(long line, String contactId, boolean optedOut) {
+            }
+
+            @Override
+            public void badRow(long line, String reason, String content) {
+            }
+        })).isInstanceOf(AscendExportRejectedException.class)
+                .hasMessageContaining("cannot be read on from line 2")
+                .hasMessageContaining("more than 1,048,576 characters (an unclosed quote?)");
+        assertThat(taken[0]).as("characters read of %,d", csv.length())
+                .isLessThan(2L * AscendExportReader.MAX_RECORD_CHARS);
     }
 
     @Test
