@@ -16,6 +16,13 @@ import org.springframework.stereotype.Component;
 public class ContactChangeDecoder {
 
     /**
+     * Characters of a change origin the ledger keeps (its columns are varchar(255)). The origin is Salesforce's
+     * API path and then the caller's client id from {@code Sforce-Call-Options}, free text of any length: uncut, a
+     * long one made the event's changes unrecordable. The start, where the bulk-origin patterns look, is kept.
+     */
+    static final int MAX_ORIGIN = 255;
+
+    /**
      * Intake's step: the decoded event, or an {@link UnreadableEvent} instead of an exception, so that an event
      * that cannot be read keeps its place among the events recorded together (see contact-changes.camel.yaml).
      */
@@ -57,7 +64,7 @@ public class ContactChangeDecoder {
                     texts(header.get("recordIds")),
                     FieldBitmaps.fieldNames(schema, texts(header.get("changedFields"))),
                     (Boolean) event.get(ContactChangeEvent.OPT_OUT_FIELD),
-                    text(header, "changeOrigin"),
+                    cut(text(header, "changeOrigin"), MAX_ORIGIN),
                     text(header, "transactionKey"),
                     ((Number) header.get("sequenceNumber")).intValue(),
                     Instant.ofEpochMilli(((Number) header.get("commitTimestamp")).longValue()),
@@ -80,6 +87,10 @@ public class ContactChangeDecoder {
     private static String text(GenericRecord record, String field) {
         Object value = record.hasField(field) ? record.get(field) : null;
         return value == null ? null : value.toString();
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
     private static List<String> texts(Object array) {

@@ -93,6 +93,20 @@ class ContactChangesIntegrationTest extends ServiceIntegrationTest {
     }
 
     @Test
+    void anOptOutByAClientWithAVeryLongNameIsRecordedWithTheFirst255CharactersOfItsOrigin() {
+        String contact = newContact(false);
+        // The client id of Sforce-Call-Options is the caller's free text, and ends up in the event's changeOrigin.
+        specialist.updateAll(List.of(contact), Map.of("HasOptedOutOfEmail", true),
+                "CampusIntegration-" + "x".repeat(300));
+
+        ContactChange change = awaitChanges(contact, 1).get(0);
+        assertThat(change.changeOrigin()).hasSize(255).startsWith("com/salesforce/api/rest/")
+                .contains(";client=CampusIntegration-xxx");
+        assertThat(deadLetters.open()).noneMatch(letter -> letter.payload() != null
+                && letter.payload().contains(contact));
+    }
+
+    @Test
     void changeOfAnotherFieldIsIgnored() {
         String retitled = newContact(false);
         String marker = newContact(false);
