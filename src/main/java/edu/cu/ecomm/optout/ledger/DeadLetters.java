@@ -52,8 +52,8 @@ public class DeadLetters {
                        String contactId, Instant catchUpFrom) {
         jdbc.update("insert into dead_letter (created_at, route_id, reason, payload, event_id, replay_id, contact_id,"
                         + " state, catch_up_from) values (?, ?, ?, ?, ?, ?, ?, 'OPEN', ?)",
-                toSql(clock.instant()), routeId, abbreviate(reason), payload, eventId, replayId, contactId,
-                toSql(catchUpFrom));
+                toSql(clock.instant()), routeId, abbreviate(reason), payload, eventId, replayId,
+                cut(contactId, CONTACT_ID_COLUMN), toSql(catchUpFrom));
     }
 
     /** Open dead letters, oldest first. */
@@ -91,6 +91,16 @@ public class DeadLetters {
 
     public long countOpen() {
         return jdbc.queryForObject("select count(*) from dead_letter where state = 'OPEN'", Long.class);
+    }
+
+    /**
+     * An invalid record id can be any length; the column keeps 32 characters of it, so that the letter is written
+     * (the reason names the whole id).
+     */
+    private static final int CONTACT_ID_COLUMN = 32;
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
     private static String abbreviate(String reason) {
