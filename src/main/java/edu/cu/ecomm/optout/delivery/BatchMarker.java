@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import edu.cu.ecomm.optout.ops.CrashPoints;
+import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -76,10 +77,7 @@ public class BatchMarker {
             LOG.warn("CU Ascend delivery run failed before a batch was claimed: {}", String.valueOf(error));
             return;
         }
-        String reason = describe(error);
-        if (reason.length() > 4000) {
-            reason = reason.substring(0, 3997) + "...";
-        }
+        String reason = StringUtils.abbreviate(describe(error), 4000);
         jdbc.update("update ascend_batch set last_error = ?, lease_owner = null, lease_until = null"
                 + " where id = ? and state = 'PENDING' and lease_owner = ?", reason, batch.id(), batch.leaseOwner());
         LOG.warn("Batch {} not delivered (attempt {}); it stays pending for the next run: {}",

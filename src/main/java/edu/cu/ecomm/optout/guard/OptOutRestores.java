@@ -17,6 +17,7 @@ import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.DeadLetterReplayer;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
 import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
+import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -145,7 +146,7 @@ public class OptOutRestores implements DeadLetterReplayer {
     }
 
     private void failed(Restore restore, String reason, Instant now) {
-        String error = reason.length() <= 4000 ? reason : reason.substring(0, 3997) + "...";
+        String error = StringUtils.abbreviate(reason, 4000);
         if (restore.attempt() >= maxAttempts) {
             jdbc.update("update guard_resolution set restore_state = 'FAILED', restore_error = ? where change_id = ?",
                     error, restore.changeId());

@@ -13,6 +13,7 @@ import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.SqlTime;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -94,7 +95,7 @@ public class CatchUps {
 
     /** Asking again for a catch-up that is still pending (same kind, time and reason) is the same request. */
     private void insert(String kind, Instant from, String reason, Instant notBefore) {
-        String text = abbreviate(reason, 255);
+        String text = StringUtils.abbreviate(reason, 255);
         jdbc.update("insert into catch_up_request (kind, from_time, reason, requested_at, not_before, state)"
                         + " select ?, ?, ?, ?, ?, 'PENDING' where not exists (select 1 from catch_up_request"
                         + " where state = 'PENDING' and kind = ? and reason = ? and from_time is not distinct from ?)",
@@ -197,11 +198,7 @@ public class CatchUps {
                 requests.stream().map(Request::reason).distinct().toList(), e.toString());
         for (Request request : requests) {
             jdbc.update("update catch_up_request set attempts = attempts + 1, last_error = ? where id = ?",
-                    abbreviate(e.toString(), 4000), request.id());
+                    StringUtils.abbreviate(e.toString(), 4000), request.id());
         }
-    }
-
-    private static String abbreviate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 3) + "...";
     }
 }

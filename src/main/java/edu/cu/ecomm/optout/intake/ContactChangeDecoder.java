@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.commons.lang3.StringUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,7 +65,7 @@ public class ContactChangeDecoder {
                     texts(header.get("recordIds")),
                     FieldBitmaps.fieldNames(schema, texts(header.get("changedFields"))),
                     (Boolean) event.get(ContactChangeEvent.OPT_OUT_FIELD),
-                    cut(text(header, "changeOrigin"), MAX_ORIGIN),
+                    StringUtils.truncate(text(header, "changeOrigin"), MAX_ORIGIN),
                     text(header, "transactionKey"),
                     ((Number) header.get("sequenceNumber")).intValue(),
                     Instant.ofEpochMilli(((Number) header.get("commitTimestamp")).longValue()),
@@ -87,10 +88,6 @@ public class ContactChangeDecoder {
     private static String text(GenericRecord record, String field) {
         Object value = record.hasField(field) ? record.get(field) : null;
         return value == null ? null : value.toString();
-    }
-
-    private static String cut(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
     private static List<String> texts(Object array) {

@@ -15,6 +15,7 @@ import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -95,14 +96,15 @@ public class DataLoadGuard {
                     insert into guard_transaction (transaction_key, opt_ins, first_event_id, change_origin, commit_user,
                         commit_timestamp, first_seen_at, held_at, held_reason)
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, key, recorded, optIns.get(0).eventId(), abbreviate(transaction.changeOrigin(), 255),
-                    transaction.commitUser(), toSql(transaction.commitTimestamp()), toSql(now), toSql(heldAt),
-                    abbreviate(decision.detail(), 255));
+                    """, key, recorded, optIns.get(0).eventId(),
+                    StringUtils.abbreviate(transaction.changeOrigin(), 255), transaction.commitUser(),
+                    toSql(transaction.commitTimestamp()), toSql(now), toSql(heldAt),
+                    StringUtils.abbreviate(decision.detail(), 255));
         } else {
             jdbc.update("""
                     update guard_transaction set opt_ins = opt_ins + ?, held_at = coalesce(held_at, ?),
                         held_reason = coalesce(held_reason, ?) where transaction_key = ?
-                    """, recorded, toSql(heldAt), abbreviate(decision.detail(), 255), key);
+                    """, recorded, toSql(heldAt), StringUtils.abbreviate(decision.detail(), 255), key);
         }
         int earlier = decision.crossing() ? holdEarlier(key) : 0;
         if (decision.held()) {
@@ -146,8 +148,9 @@ public class DataLoadGuard {
                 update resubscribe_request set closed_at = ?, close_reason = ?, open_key = null
                 where closed_at is null and ticket_sent_at is null and change_id in
                   (select c.id from contact_change c where c.id >= ? and c.transaction_key = ? and c.state = ?)
-                """, toSql(clock.instant()), abbreviate("opt-in held by the data-load guard (transaction " + key + ")",
-                255), fromId, key, ChangeState.HELD.name());
+                """, toSql(clock.instant()),
+                StringUtils.abbreviate("opt-in held by the data-load guard (transaction " + key + ")", 255),
+                fromId, key, ChangeState.HELD.name());
         return held;
     }
 
@@ -167,9 +170,5 @@ public class DataLoadGuard {
     private Optional<Tally> tally(String key) {
         return jdbc.query("select opt_ins, held_at from guard_transaction where transaction_key = ?",
                 (rs, row) -> new Tally(rs.getInt("opt_ins"), rs.getObject("held_at") != null), key).stream().findFirst();
-    }
-
-    private static String abbreviate(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max - 3) + "...";
     }
 }

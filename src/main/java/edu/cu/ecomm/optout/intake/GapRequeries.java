@@ -17,6 +17,7 @@ import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.SqlTime;
 import edu.cu.ecomm.optout.intake.ContactReconciler.Result;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -120,7 +121,7 @@ public class GapRequeries {
             LOG.warn("Could not re-read {} contact(s) named by gap events; will retry: {}", contactIds.size(), e.toString());
             jdbc.update("update gap_requery set attempts = attempts + 1, last_error = ? where id in ("
                     + String.join(",", pending.stream().map(p -> String.valueOf(p.id())).toList()) + ")",
-                    abbreviate(e.toString()));
+                    StringUtils.abbreviate(e.toString(), 4000));
             return 0;
         }
         Result result = writes.inTransaction(() -> {
@@ -154,9 +155,5 @@ public class GapRequeries {
         List<ContactValue> values = new ArrayList<>(salesforce.byIds(contactIds));
         return writes.inTransaction(() -> reconciler.reconcile(values, ChangeSource.GAP_REQUERY, changeType,
                 v -> eventId, GuardedTransaction.of(null, eventId, null, null, null)));
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
     }
 }

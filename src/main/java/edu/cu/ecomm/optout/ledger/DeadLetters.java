@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.commons.lang3.StringUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -53,7 +54,7 @@ public class DeadLetters {
         jdbc.update("insert into dead_letter (created_at, route_id, reason, payload, event_id, replay_id, contact_id,"
                         + " state, catch_up_from) values (?, ?, ?, ?, ?, ?, ?, 'OPEN', ?)",
                 toSql(clock.instant()), routeId, abbreviate(reason), payload, eventId, replayId,
-                cut(contactId, CONTACT_ID_COLUMN), toSql(catchUpFrom));
+                StringUtils.truncate(contactId, CONTACT_ID_COLUMN), toSql(catchUpFrom));
     }
 
     /** Open dead letters, oldest first. */
@@ -99,12 +100,7 @@ public class DeadLetters {
      */
     private static final int CONTACT_ID_COLUMN = 32;
 
-    private static String cut(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
-    }
-
     private static String abbreviate(String reason) {
-        String text = reason == null ? "unknown" : reason;
-        return text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
+        return StringUtils.abbreviate(reason == null ? "unknown" : reason, 4000);
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import org.apache.commons.lang3.StringUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -125,6 +126,6 @@ public class OptInQueue {
             return "unknown";
         }
         String text = error.getClass().getSimpleName() + ": " + error.getMessage();
-        return text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
+        return StringUtils.abbreviate(text, 4000);
     }
 }
