@@ -56,8 +56,12 @@ final class IntakeBenchmark {
         }
     }
 
-    /** @param cpuSeconds CPU time the measured JVM used meanwhile (user + system, all its threads) */
-    record Rate(long events, long changes, double seconds, double cpuSeconds) {
+    /**
+     * @param cpuSeconds CPU time the measured JVM used meanwhile (user + system, all its threads)
+     * @param emulatorCpuSeconds CPU time this JVM (the emulator serving the events) used meanwhile; 0 where the
+     *        measured writer needs no emulator
+     */
+    record Rate(long events, long changes, double seconds, double cpuSeconds, double emulatorCpuSeconds) {
         double eventsPerSecond() {
             return events / seconds;
         }
@@ -70,6 +74,10 @@ final class IntakeBenchmark {
         double cpuMicrosPerEvent() {
             return cpuSeconds * 1e6 / events;
         }
+
+        double emulatorCpuMicrosPerEvent() {
+            return emulatorCpuSeconds * 1e6 / events;
+        }
     }
 
     /**
@@ -79,7 +87,25 @@ final class IntakeBenchmark {
     record Result(Load load, double publishSeconds, Rate ceiling, Rate storageBound, Rate service, long deadLetters,
                   double startupSeconds, long idleRssKib, long loadRssKib, long ledgerBytesRunning,
                   long ledgerBytesStopped) {
+
+        /** The rate the target asks of the service. */
+        double targetEventsPerSecond() {
+            return TARGET_OF_CEILING * ceiling.eventsPerSecond();
+        }
+
+        /**
+         * CPU microseconds per event the machine can give the service at the target rate: all its cores, less what
+         * the emulator spends serving that many events (its CPU per event as measured while it served the ceiling).
+         * A service that needs more CPU per event than this cannot reach the target here, however it is written.
+         */
+        double cpuMicrosPerEventAtTarget() {
+            double cores = Runtime.getRuntime().availableProcessors();
+            double emulatorCores = ceiling.emulatorCpuMicrosPerEvent() * targetEventsPerSecond() / 1e6;
+            return (cores - emulatorCores) * 1e6 / targetEventsPerSecond();
+        }
     }
+
+    static final double TARGET_OF_CEILING = 0.5;
 
     private final Path workDir;
     private final Load load;
@@ -101,8 +127,9 @@ final class IntakeBenchmark {
             log("published %,d events (%,d contact changes) in %.1f s", lastOfLoad, changes, publishSeconds);
 
             Rate ceiling = ceiling(salesforce, lastOfLoad, changes);
-            log("ceiling: %,d events in %.2f s = %,.0f events/s; %.0f CPU us/event", ceiling.events(),
-                    ceiling.seconds(), ceiling.eventsPerSecond(), ceiling.cpuMicrosPerEvent());
+            log("ceiling: %,d events in %.2f s = %,.0f events/s; %.0f CPU us/event; the emulator %.0f CPU us/event",
+                    ceiling.events(), ceiling.seconds(), ceiling.eventsPerSecond(), ceiling.cpuMicrosPerEvent(),
+                    ceiling.emulatorCpuMicrosPerEvent());
 
             Rate storageBound = storageBound();
             log("storage bound (plain JDBC into the H2 ledger): %,d changes in %.2f s = %,.0f changes/s; %.0f CPU us/event",
@@ -113,10 +140,11 @@ final class IntakeBenchmark {
             log("start-up to first recorded change: %.2f s; idle RSS %,d KiB", startup.seconds(), startup.idleRssKib());
 
             Throughput throughput = throughput(salesforce, lastOfLoad);
-            log("service: %,d events, %,d changes in %.2f s = %,.0f changes/s (%,.0f events/s); %.0f CPU us/event;"
-                    + " max RSS %,d KiB", throughput.rate().events(), throughput.rate().changes(),
+            log("service: %,d events, %,d changes in %.2f s = %,.0f changes/s (%,.0f events/s); %.0f CPU us/event"
+                    + " (the emulator %.0f); max RSS %,d KiB", throughput.rate().events(), throughput.rate().changes(),
                     throughput.rate().seconds(), throughput.rate().changesPerSecond(),
-                    throughput.rate().eventsPerSecond(), throughput.rate().cpuMicrosPerEvent(), throughput.maxRssKib());
+                    throughput.rate().eventsPerSecond(), throughput.rate().cpuMicrosPerEvent(),
+                    throughput.rate().emulatorCpuMicrosPerEvent(), throughput.maxRssKib());
             log("service's ledger file: %,d MiB once intake had caught up, %,d MiB once the service had stopped",
                     throughput.ledgerBytesRunning() >> 20, throughput.ledgerBytesStopped() >> 20);
             return new Result(load, publishSeconds, ceiling, storageBound, throughput.rate(), throughput.deadLetters(),
@@ -155,13 +183,16 @@ final class IntakeBenchmark {
         try {
             long firstSent = awaitNanos(() -> salesforce.pubSub().deliveredCount() > delivered, counter);
             long cpuBefore = JavaProcesses.cpuMillis(counter.pid());
+            long emulatorCpuBefore = JavaProcesses.cpuMillis(ProcessHandle.current().pid());
             awaitNanos(() -> countedAt.get() != 0, counter);
             long cpuAfter = JavaProcesses.cpuMillis(counter.pid());
+            long emulatorCpuAfter = JavaProcesses.cpuMillis(ProcessHandle.current().pid());
             if (countedChanges.get() != changes) {
                 throw new IllegalStateException("the ceiling counted " + countedChanges.get() + " changes, expected "
                         + changes);
             }
-            return new Rate(events, changes, (countedAt.get() - firstSent) / 1e9, (cpuAfter - cpuBefore) / 1e3);
+            return new Rate(events, changes, (countedAt.get() - firstSent) / 1e9, (cpuAfter - cpuBefore) / 1e3,
+                    (emulatorCpuAfter - emulatorCpuBefore) / 1e3);
         } finally {
             counter.waitFor(30, TimeUnit.SECONDS);
             counter.destroyForcibly();
@@ -185,7 +216,7 @@ final class IntakeBenchmark {
             if (line.startsWith(LedgerInsertBound.INSERTED)) {
                 String[] figures = line.split(" ");
                 return new Rate(Long.parseLong(figures[1]), Long.parseLong(figures[2]),
-                        Double.parseDouble(figures[3]), Double.parseDouble(figures[4]));
+                        Double.parseDouble(figures[3]), Double.parseDouble(figures[4]), 0);
             }
         }
         throw new IllegalStateException("the storage-bound writer printed no result; see ledger-bound.log");
@@ -241,15 +272,18 @@ final class IntakeBenchmark {
         try {
             long firstSent = awaitNanos(() -> salesforce.pubSub().deliveredCount() > delivered, service);
             long cpuBefore = JavaProcesses.cpuMillis(service.pid());
+            long emulatorCpuBefore = JavaProcesses.cpuMillis(ProcessHandle.current().pid());
             awaitNanos(() -> Files.exists(lockFile(database)), service);
             try (Connection db = connect(database)) {
                 long caughtUp = awaitNanos(() -> checkpointSequence(db) >= lastOfLoad, service, 50);
                 long cpuAfter = JavaProcesses.cpuMillis(service.pid());
+                long emulatorCpuAfter = JavaProcesses.cpuMillis(ProcessHandle.current().pid());
                 double seconds = (caughtUp - firstSent) / 1e9;
                 // The start-up marker (a CREATE after the load) may already be in; count the load's rows only.
                 long changes = countOrZero(db, "select count(*) from contact_change where change_type = 'UPDATE'");
                 deadLetters = countOrZero(db, "select count(*) from dead_letter where route_id = 'contact-changes'");
-                rate = new Rate(lastOfLoad, changes, seconds, (cpuAfter - cpuBefore) / 1e3);
+                rate = new Rate(lastOfLoad, changes, seconds, (cpuAfter - cpuBefore) / 1e3,
+                        (emulatorCpuAfter - emulatorCpuBefore) / 1e3);
             }
             ledgerBytesRunning = Files.size(ledgerFile(database));
         } finally {
