@@ -22,6 +22,7 @@ import edu.cu.ecomm.optout.ledger.SqlTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Component;
@@ -60,8 +61,7 @@ public class ParityAudit {
     private final int chunkSize;
     private final BulkQueries.Settings bulkSettings;
     private final Duration maxExportAge;
-    /** The audit running in this service, 0 when none: one at a time. */
-    private final AtomicLong running = new AtomicLong();
+    private final Duration abandonAfter;
 
     public ParityAudit(JdbcTemplate jdbc, TransactionTemplate transactions, BulkQueries bulk, AscendExports exports,
                        AuditComparison comparison, AuditCorrections corrections, AuditReport report,
@@ -71,7 +71,8 @@ public class ParityAudit {
                        @Value("${optout.audit.salesforce.page-size:50000}") int pageSize,
                        @Value("${optout.audit.salesforce.poll-interval:PT5S}") Duration pollInterval,
                        @Value("${optout.audit.salesforce.timeout:PT2H}") Duration timeout,
-                       @Value("${optout.audit.max-export-age:P8D}") Duration maxExportAge) {
+                       @Value("${optout.audit.max-export-age:P8D}") Duration maxExportAge,
+                       @Value("${optout.audit.abandon-after:PT6H}") Duration abandonAfter) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.bulk = bulk;
@@ -85,10 +86,21 @@ public class ParityAudit {
         this.chunkSize = chunkSize;
         this.bulkSettings = new BulkQueries.Settings(pageSize, pollInterval, timeout);
         this.maxExportAge = maxExportAge;
+        this.abandonAfter = abandonAfter;
     }
 
+    /** True while an audit runs, on this instance or another sharing the database. */
     public boolean isRunning() {
-        return running.get() != 0;
+        return runningAudit().isPresent();
+    }
+
+    private record RunningAudit(long id, Instant startedAt, String trigger) {
+    }
+
+    private Optional<RunningAudit> runningAudit() {
+        return jdbc.query("select id, started_at, trigger_name from parity_audit where running_slot is not null",
+                (rs, n) -> new RunningAudit(rs.getLong("id"), SqlTime.instant(rs, "started_at"),
+                        rs.getString("trigger_name"))).stream().findFirst();
     }
 
     /**
@@ -109,9 +121,12 @@ public class ParityAudit {
         return export;
     }
 
-    /** "8 days" rather than Duration's "PT192H". */
-    private static String inWords(Duration age) {
-        return age.toSeconds() % 86_400 == 0 ? age.toDays() + " days" : age.toString();
+    /** "8 days" or "6 hours" rather than Duration's "PT192H" or "PT6H". */
+    private static String inWords(Duration duration) {
+        if (duration.toSeconds() % 86_400 == 0) {
+            return duration.toDays() + " days";
+        }
+        return duration.toSeconds() % 3_600 == 0 ? duration.toHours() + " hours" : duration.toString();
     }
 
     /**
@@ -124,30 +139,47 @@ public class ParityAudit {
      */
     public long start(String trigger) {
         AscendExports.Export export = exportToAudit();
-        if (!running.compareAndSet(0, -1)) {
-            throw new AuditNotStartedException("audit " + running.get() + " is still running");
-        }
+        abandonStale();
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
         try {
-            GeneratedKeyHolder keys = new GeneratedKeyHolder();
             jdbc.update(connection -> {
                 PreparedStatement insert = connection.prepareStatement("insert into parity_audit (started_at, state,"
-                        + " trigger_name, export_id, ascend_count) values (?, 'RUNNING', ?, ?, ?)", new String[] {"id"});
+                        + " trigger_name, export_id, ascend_count, running_slot) values (?, 'RUNNING', ?, ?, ?, 1)",
+                        new String[] {"id"});
                 insert.setObject(1, toSql(clock.instant()));
                 insert.setString(2, trigger == null ? "OPERATOR" : trigger);
                 insert.setLong(3, export.id());
                 insert.setLong(4, export.values() == null ? 0 : export.values());
                 return insert;
             }, keys);
-            long auditId = keys.getKey().longValue();
-            running.set(auditId);
-            // Salesforce values of earlier audits are no longer needed: their discrepancies and figures are kept.
-            jdbc.update("delete from audit_salesforce_value where audit_id <> ?", auditId);
-            LOG.info("Parity audit {} started ({}) on CU Ascend export {} ({}, {} contacts, {} bad rows)", auditId,
-                    trigger, export.id(), export.fileName(), export.values(), export.badRows());
-            return auditId;
-        } catch (RuntimeException e) {
-            running.set(0);
-            throw e;
+        } catch (DuplicateKeyException slotTaken) {
+            throw new AuditNotStartedException(runningAudit().map(audit -> "audit " + audit.id() + " (" + audit.trigger()
+                    + ", started " + audit.startedAt() + ") is still running, on this instance or another; it is"
+                    + " taken as abandoned " + inWords(abandonAfter) + " after its start (optout.audit.abandon-after)")
+                    .orElse("another audit started at the same moment"));
+        }
+        long auditId = keys.getKey().longValue();
+        // Salesforce values of earlier audits are no longer needed: their discrepancies and figures are kept.
+        jdbc.update("delete from audit_salesforce_value where audit_id <> ?", auditId);
+        LOG.info("Parity audit {} started ({}) on CU Ascend export {} ({}, {} contacts, {} bad rows)", auditId,
+                trigger, export.id(), export.fileName(), export.values(), export.badRows());
+        return auditId;
+    }
+
+    /**
+     * An audit still holding the slot long after its start lost its instance mid-run (a crash, a redeploy); it
+     * would otherwise block every later audit. The Bulk API wait alone is bounded by optout.audit.salesforce.timeout,
+     * so abandon-after is set well beyond a real audit's length.
+     */
+    private void abandonStale() {
+        Instant now = clock.instant();
+        int abandoned = jdbc.update("update parity_audit set state = 'FAILED', running_slot = null, completed_at = ?,"
+                        + " error = ? where running_slot is not null and started_at < ?", toSql(now),
+                "abandoned: still running " + inWords(abandonAfter) + " after its start (its instance stopped?)",
+                toSql(now.minus(abandonAfter)));
+        if (abandoned > 0) {
+            LOG.warn("Parity audit abandoned: it had run for more than {} (optout.audit.abandon-after)",
+                    inWords(abandonAfter));
         }
     }
 
@@ -233,9 +265,8 @@ public class ParityAudit {
 
     /** The report is delivered: the audit is complete. */
     public void reported(long auditId) {
-        jdbc.update("update parity_audit set state = 'REPORTED', completed_at = ? where id = ?",
+        jdbc.update("update parity_audit set state = 'REPORTED', completed_at = ?, running_slot = null where id = ?",
                 toSql(clock.instant()), auditId);
-        running.compareAndSet(auditId, 0);
         LOG.info("Parity audit {} reported", auditId);
     }
 
@@ -244,9 +275,9 @@ public class ParityAudit {
         String reason = "Parity audit " + (auditId == null ? "" : auditId + " ") + "failed: " + exception;
         LOG.error(reason, exception);
         if (auditId != null) {
-            jdbc.update("update parity_audit set state = 'FAILED', error = ?, completed_at = ? where id = ?",
-                    AscendExports.abbreviate(String.valueOf(exception), 4000), toSql(clock.instant()), auditId);
-            running.compareAndSet(auditId, 0);
+            jdbc.update("update parity_audit set state = 'FAILED', error = ?, completed_at = ?, running_slot = null"
+                    + " where id = ?", AscendExports.abbreviate(String.valueOf(exception), 4000),
+                    toSql(clock.instant()), auditId);
         }
         deadLetters.record(ROUTE_ID, reason, auditId == null ? null : "parity_audit " + auditId, null, null, null);
     }

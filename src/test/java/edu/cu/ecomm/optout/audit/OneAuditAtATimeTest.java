@@ -1,0 +1,144 @@
+package edu.cu.ecomm.optout.audit;
+
+import static edu.cu.ecomm.optout.audit.AuditDatabase.contact;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import edu.cu.ecomm.optout.intake.BulkQueries;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two service instances sharing one database (as when scaled out on PostgreSQL), each with its own
+ * {@link ParityAudit}: the weekly run fires on one node, an operator may press runAuditNow on another. Only one audit
+ * may run, or the second's start would delete the first's staged Salesforce values.
+ */
+class OneAuditAtATimeTest {
+
+    private static final Duration ABANDON_AFTER = Duration.ofHours(6);
+
+    private final AuditDatabase db = new AuditDatabase();
+    @TempDir
+    Path staging;
+
+    @Test
+    void anotherInstanceCannotStartAnAuditWhileOneRunsAndLeavesItsStagedValuesAlone() {
+        ParityAudit weekly = instance();
+        ParityAudit operator = instance();
+        stageExport();
+        long running = weekly.start("SCHEDULE");
+        stageSalesforceValues(running, 3);
+
+        assertThat(operator.isRunning()).isTrue();
+        assertThatThrownBy(() -> operator.start("OPERATOR")).isInstanceOf(AuditNotStartedException.class)
+                .hasMessageContaining("audit " + running + " (SCHEDULE, started 2026-11-29T10:00:00Z) is still running")
+                .hasMessageContaining("abandoned 6 hours after its start (optout.audit.abandon-after)");
+        assertThat(stagedSalesforceValues(running)).isEqualTo(3);
+
+        weekly.reported(running);
+        assertThat(operator.isRunning()).isFalse();
+        long next = operator.start("OPERATOR");
+        assertThat(next).isGreaterThan(running);
+        assertThat(stagedSalesforceValues(running)).as("a finished audit's values are no longer needed").isZero();
+    }
+
+    @Test
+    void aFailedAuditLetsTheNextStart() {
+        ParityAudit weekly = instance();
+        stageExport();
+        long failed = weekly.start("SCHEDULE");
+
+        weekly.failed(failed, new IllegalStateException("Bulk API job failed"));
+
+        assertThat(instance().start("OPERATOR")).isGreaterThan(failed);
+    }
+
+    @Test
+    void twoInstancesStartingAtTheSameMomentRunOneAudit() throws Exception {
+        stageExport();
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService nodes = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Long>> starts = new ArrayList<>();
+            for (ParityAudit node : List.of(instance(), instance())) {
+                Callable<Long> start = () -> {
+                    together.await();
+                    return node.start("SCHEDULE");
+                };
+                starts.add(nodes.submit(start));
+            }
+            List<Long> started = new ArrayList<>();
+            List<Throwable> refused = new ArrayList<>();
+            for (Future<Long> start : starts) {
+                try {
+                    started.add(start.get());
+                } catch (ExecutionException e) {
+                    refused.add(e.getCause());
+                }
+            }
+
+            assertThat(started).hasSize(1);
+            assertThat(refused).singleElement().isInstanceOf(AuditNotStartedException.class);
+            assertThat(db.jdbc.queryForObject("select count(*) from parity_audit", Long.class)).isEqualTo(1);
+        } finally {
+            nodes.shutdownNow();
+        }
+    }
+
+    @Test
+    void anAuditWhoseInstanceStoppedMidRunIsTakenAsAbandonedOnceTheLimitHasPassedAndTheNextStarts() {
+        stageExport();
+        long lost = instance().start("SCHEDULE");
+        ParityAudit survivor = instance();
+
+        db.clock.advance(ABANDON_AFTER.minusMinutes(1));
+        assertThatThrownBy(() -> survivor.start("OPERATOR")).isInstanceOf(AuditNotStartedException.class);
+
+        db.clock.advance(Duration.ofMinutes(2));
+        long next = survivor.start("OPERATOR");
+
+        assertThat(next).isGreaterThan(lost);
+        assertThat(db.jdbc.queryForObject("select state || ': ' || error from parity_audit where id = ?", String.class,
+                lost)).isEqualTo("FAILED: abandoned: still running 6 hours after its start (its instance stopped?)");
+        assertThat(db.jdbc.queryForObject("select state from parity_audit where id = ?", String.class, next))
+                .isEqualTo("RUNNING");
+    }
+
+    /** A service instance's audit bean on the shared database; these tests never read Salesforce. */
+    private ParityAudit instance() {
+        return new ParityAudit(db.jdbc, db.transactions, new BulkQueries(null), db.exports,
+                new AuditComparison(db.jdbc), new AuditCorrections(db.jdbc, db.ledger, db.writes()),
+                new AuditReport(db.dataSource, db.transactions, staging, ZoneId.of("America/Denver")), db.deadLetters,
+                db.clock, false, 1000, 50_000, Duration.ofSeconds(5), Duration.ofHours(2), Duration.ofDays(8),
+                ABANDON_AFTER);
+    }
+
+    private void stageExport() {
+        db.stage("ContactId,EmailOptOut\n" + contact(1) + ",FALSE\n" + contact(2) + ",TRUE\n");
+    }
+
+    /** What the audit's Bulk API read would have staged. */
+    private void stageSalesforceValues(long auditId, int contacts) {
+        for (int n = 1; n <= contacts; n++) {
+            db.jdbc.update("insert into audit_salesforce_value (audit_id, contact_id, opted_out) values (?, ?, ?)",
+                    auditId, contact(n), n % 2 == 0);
+        }
+    }
+
+    private long stagedSalesforceValues(long auditId) {
+        return db.jdbc.queryForObject("select count(*) from audit_salesforce_value where audit_id = ?", Long.class,
+                auditId);
+    }
+}
