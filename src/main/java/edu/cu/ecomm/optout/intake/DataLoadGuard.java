@@ -5,6 +5,7 @@ import static edu.cu.ecomm.optout.ledger.SqlTime.toSql;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +14,8 @@ import edu.cu.ecomm.optout.intake.DataLoadRule.Tally;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.NewChange;
+import edu.cu.ecomm.optout.optin.OptInQueue;
+import edu.cu.ecomm.optout.optin.ResubscribeRequests;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.lang3.StringUtils;
@@ -46,6 +49,8 @@ public class DataLoadGuard {
 
     private final JdbcTemplate jdbc;
     private final ChangeLedger ledger;
+    private final OptInQueue optInQueue;
+    private final ResubscribeRequests resubscribeRequests;
     private final Clock clock;
     private final DataLoadRule rule;
     private final DataLoadRule catchUpRule;
@@ -53,7 +58,8 @@ public class DataLoadGuard {
     private final Duration tallyRetention;
     private final Counter held;
 
-    public DataLoadGuard(JdbcTemplate jdbc, ChangeLedger ledger, Clock clock, MeterRegistry meters,
+    public DataLoadGuard(JdbcTemplate jdbc, ChangeLedger ledger, OptInQueue optInQueue,
+                         ResubscribeRequests resubscribeRequests, Clock clock, MeterRegistry meters,
                          @Value("${optout.guard.enabled:true}") boolean enabled,
                          @Value("${optout.guard.max-opt-ins:20}") int maxOptIns,
                          @Value("${optout.guard.max-catch-up-opt-ins:50}") int maxCatchUpOptIns,
@@ -61,6 +67,8 @@ public class DataLoadGuard {
                          @Value("${optout.guard.tally-retention:P7D}") Duration tallyRetention) {
         this.jdbc = jdbc;
         this.ledger = ledger;
+        this.optInQueue = optInQueue;
+        this.resubscribeRequests = resubscribeRequests;
         this.clock = clock;
         this.rule = new DataLoadRule(maxOptIns, bulkOrigins);
         // A catch-up's changes carry no change origin: only their number can tell a data load.
@@ -121,10 +129,10 @@ public class DataLoadGuard {
     /**
      * Holds the opt-ins a transaction had recorded before it crossed the limit, unless already delivered: those
      * still RECEIVED (not dispatched yet) and those READY but not yet in a batch being delivered (a PENDING batch
-     * may already have written them into its file; its marker then leaves them as they are). A READY one's
-     * Marketing Cloud look-up is taken off the queue if it has not run yet, and the re-subscribe requests it has
-     * opened are closed, unless an urgent one's help-desk ticket has gone out (that ticket exists); a release
-     * looks the contact up again and opens what is still needed.
+     * may already have written them into its file; its marker then leaves them as they are). For a READY one the
+     * opt-in flow has run or is about to: its Marketing Cloud look-up is taken off the queue if it has not run yet,
+     * and the re-subscribe requests it opened are closed, unless an urgent one's help-desk ticket has gone out (that
+     * ticket exists); a release looks the contact up again and opens what is still needed.
      */
     private int holdEarlier(String key) {
         Long fromId = jdbc.queryForObject("""
@@ -134,24 +142,27 @@ public class DataLoadGuard {
         if (fromId == null) {
             return 0;
         }
-        int held = jdbc.update("""
-                update contact_change set state = ?
+        List<Long> earlier = jdbc.queryForList("""
+                select id from contact_change
                 where id >= ? and transaction_key = ? and direction = 'OPT_IN' and state in (?, ?)
+                order by id
+                """, Long.class, fromId, key, ChangeState.RECEIVED.name(), ChangeState.READY.name());
+        int[] counts = jdbc.batchUpdate("""
+                update contact_change set state = ?
+                where id = ? and state in (?, ?)
                   and not exists (select 1 from ascend_batch b where b.state = 'PENDING'
                                   and contact_change.id <= b.high_water_id)
-                """, ChangeState.HELD.name(), fromId, key, ChangeState.RECEIVED.name(), ChangeState.READY.name());
-        jdbc.update("""
-                delete from optin_lookup where state = 'PENDING' and change_id in
-                  (select c.id from contact_change c where c.id >= ? and c.transaction_key = ? and c.state = ?)
-                """, fromId, key, ChangeState.HELD.name());
-        jdbc.update("""
-                update resubscribe_request set closed_at = ?, close_reason = ?, open_key = null
-                where closed_at is null and ticket_sent_at is null and change_id in
-                  (select c.id from contact_change c where c.id >= ? and c.transaction_key = ? and c.state = ?)
-                """, toSql(clock.instant()),
-                StringUtils.abbreviate("opt-in held by the data-load guard (transaction " + key + ")", 255),
-                fromId, key, ChangeState.HELD.name());
-        return held;
+                """, earlier.stream().map(id -> new Object[] {ChangeState.HELD.name(), id,
+                ChangeState.RECEIVED.name(), ChangeState.READY.name()}).toList());
+        List<Long> held = new ArrayList<>();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                held.add(earlier.get(i));
+            }
+        }
+        optInQueue.withdraw(held);
+        resubscribeRequests.closeUnticketed(held, "opt-in held by the data-load guard (transaction " + key + ")");
+        return held.size();
     }
 
     /**

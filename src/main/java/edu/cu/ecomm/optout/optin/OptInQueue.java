@@ -62,6 +62,19 @@ public class OptInQueue {
                 change.id(), change.contactId(), PENDING, toSql(now), toSql(now));
     }
 
+    /**
+     * Takes the pending look-ups of these changes off the queue (the data-load guard held their opt-ins; a release
+     * queues them again); a look-up already claimed runs on. Returns how many were taken off.
+     */
+    public int withdraw(Collection<Long> changeIds) {
+        int withdrawn = 0;
+        for (int count : jdbc.batchUpdate("delete from optin_lookup where change_id = ? and state = ?",
+                changeIds.stream().map(id -> new Object[] {id, PENDING}).toList())) {
+            withdrawn += Math.max(count, 0);
+        }
+        return withdrawn;
+    }
+
     /** Claims up to a batch of due look-ups, oldest first. */
     public List<OptInLookup> claimDue() {
         Instant now = clock.instant();

@@ -4,10 +4,12 @@ import static edu.cu.ecomm.optout.ledger.SqlTime.toSql;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.commons.lang3.StringUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -95,6 +97,22 @@ public class ResubscribeRequests {
     public int closeOpenFor(String contactId, String reason) {
         return jdbc.update("update resubscribe_request set closed_at = ?, close_reason = ?, open_key = null"
                 + " where contact_id = ? and closed_at is null", toSql(clock.instant()), reason, contactId);
+    }
+
+    /**
+     * Closes the open requests that these changes' look-ups opened (the data-load guard held their opt-ins), except
+     * an urgent one whose help-desk ticket has gone out: that ticket exists. Returns how many were closed.
+     */
+    public int closeUnticketed(Collection<Long> changeIds, String reason) {
+        OffsetDateTime now = toSql(clock.instant());
+        String fitted = StringUtils.abbreviate(reason, 255);
+        int closed = 0;
+        for (int count : jdbc.batchUpdate("update resubscribe_request set closed_at = ?, close_reason = ?,"
+                + " open_key = null where change_id = ? and closed_at is null and ticket_sent_at is null",
+                changeIds.stream().map(id -> new Object[] {now, fitted, id}).toList())) {
+            closed += Math.max(count, 0);
+        }
+        return closed;
     }
 
     /** Makes an open request urgent; false when it does not exist, is closed or is urgent already. */

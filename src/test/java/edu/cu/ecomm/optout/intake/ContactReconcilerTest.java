@@ -17,6 +17,8 @@ import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.ContactChange;
 import edu.cu.ecomm.optout.ledger.KnownValues;
 import edu.cu.ecomm.optout.ledger.NewChange;
+import edu.cu.ecomm.optout.optin.OptInQueue;
+import edu.cu.ecomm.optout.optin.ResubscribeRequests;
 import edu.cu.ecomm.optout.support.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,9 @@ class ContactReconcilerTest {
     private final ChangeLedger ledger = new ChangeLedger(jdbc, clock);
     private final KnownValues known = new KnownValues(jdbc, clock);
     private final ContactReconciler reconciler = new ContactReconciler(known, ledger, new DataLoadGuard(jdbc, ledger,
-            clock, new SimpleMeterRegistry(), true, 20, 50, List.of(), Duration.ofDays(7)));
+            new OptInQueue(jdbc, clock, 250, Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofHours(1)),
+            new ResubscribeRequests(jdbc, clock), clock, new SimpleMeterRegistry(), true, 20, 50, List.of(),
+            Duration.ofDays(7)));
 
     @Test
     void valueDifferentFromTheLastRecordedOneIsRecordedAtItsModstamp() {

@@ -32,7 +32,7 @@ class DataLoadGuardTest {
 
     private final FlowsFixture f = new FlowsFixture();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final DataLoadGuard guard = new DataLoadGuard(f.jdbc, f.ledger, f.clock, meters, true, 20, 50,
+    private final DataLoadGuard guard = new DataLoadGuard(f.jdbc, f.ledger, f.queue, f.requests, f.clock, meters, true, 20, 50,
             List.of("/api/bulkapi/", ";client=DataLoader"), Duration.ofDays(7));
     private int nextContact = 1;
     private int nextEvent = 1;
