@@ -26,9 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -40,7 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * pending with the reason, and once space is freed the next run delivers the same batch whole.
  */
 @CamelSpringBootTest
-@SpringBootTest(classes = {OptOutSyncApplication.class, AscendDeliveryOnAFullDiskIntegrationTest.Contacts.class})
+@SpringBootTest(classes = {OptOutSyncApplication.class, FakeContacts.InPlaceOfSalesforce.class})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @EnabledIfEnvironmentVariable(named = SmallDisk.VARIABLE, matches = ".+")
 class AscendDeliveryOnAFullDiskIntegrationTest {
@@ -58,15 +55,6 @@ class AscendDeliveryOnAFullDiskIntegrationTest {
         registry.add("optout.ascend.endpoint", () -> "file:" + OUTBOX + "?tempPrefix=.part-");
         registry.add("optout.ascend.staging-dir", staging::toString);
         registry.add("optout.ascend.retry.delay", () -> "10");
-    }
-
-    @TestConfiguration
-    static class Contacts {
-        @Bean
-        @Primary
-        FakeContacts fakeContacts() {
-            return new FakeContacts();
-        }
     }
 
     @Autowired

@@ -18,9 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,7 +32,7 @@ import edu.cu.ecomm.optout.ledger.ChangeState;
 
 /** The ascend-nightly route against a folder endpoint: what one run delivers and what it marks. */
 @CamelSpringBootTest
-@SpringBootTest(classes = {OptOutSyncApplication.class, AscendNightlyIntegrationTest.Contacts.class})
+@SpringBootTest(classes = {OptOutSyncApplication.class, FakeContacts.InPlaceOfSalesforce.class})
 class AscendNightlyIntegrationTest {
 
     private static final Path WORK = Path.of("target", "ascend-nightly-it", UUID.randomUUID().toString());
@@ -49,15 +46,6 @@ class AscendNightlyIntegrationTest {
         registry.add("optout.ascend.endpoint", () -> "file:" + OUTBOX + "?tempPrefix=.part-");
         registry.add("optout.ascend.staging-dir", () -> WORK.resolve("staging").toString());
         registry.add("optout.ascend.retry.delay", () -> "10");
-    }
-
-    @TestConfiguration
-    static class Contacts {
-        @Bean
-        @Primary
-        FakeContacts fakeContacts() {
-            return new FakeContacts();
-        }
     }
 
     @Autowired

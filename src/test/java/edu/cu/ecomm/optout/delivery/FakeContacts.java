@@ -9,11 +9,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
 /**
  * Salesforce's Contact records as the SOQL look-up sees them, for tests that do not start the Salesforce
  * emulator: answers {@code SELECT Id, … FROM Contact WHERE Id IN (…)} with the records it holds.
  */
 class FakeContacts implements SoqlQueries {
+
+    /** Puts an empty one in the application's place of the Salesforce look-up; tests autowire it and fill it. */
+    @TestConfiguration
+    static class InPlaceOfSalesforce {
+        @Bean
+        @Primary
+        FakeContacts fakeContacts() {
+            return new FakeContacts();
+        }
+    }
 
     private static final Pattern QUOTED_ID = Pattern.compile("'([A-Za-z0-9]{18})'");
 
