@@ -152,6 +152,7 @@ public class MarketingCloudEmulator {
     private final Map<SubscriberId, EmulatedSubscriber> subscribers = new LinkedHashMap<>();
     private final AtomicLong nextSubscriberId = new AtomicLong(1000);
     private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
+    private final Set<String> everIssued = ConcurrentHashMap.newKeySet();
     private final Map<String, Continuation> continuations = new ConcurrentHashMap<>();
 
     private volatile Duration tokenLifetime;
@@ -286,6 +287,11 @@ public class MarketingCloudEmulator {
             throw new IllegalArgumentException("page size must be positive");
         }
         this.pageSize = pageSize;
+    }
+
+    /** Every access token issued so far, live or not. */
+    public Set<String> issuedTokens() {
+        return Set.copyOf(everIssued);
     }
 
     public int tokenRequests() {
@@ -459,6 +465,7 @@ public class MarketingCloudEmulator {
         String accessToken = "eyJ" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Duration lifetime = tokenLifetime;
         tokens.put(accessToken, new IssuedToken(mid, Instant.now().plus(lifetime)));
+        everIssued.add(accessToken);
         ObjectNode answer = json.createObjectNode()
                 .put("access_token", accessToken)
                 .put("token_type", "Bearer")

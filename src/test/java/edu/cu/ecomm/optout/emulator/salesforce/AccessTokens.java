@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,6 +21,7 @@ final class AccessTokens implements IssuedTokens {
     private final Duration lifetime;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Instant> expiryByToken = new ConcurrentHashMap<>();
+    private final Set<String> everIssued = ConcurrentHashMap.newKeySet();
 
     AccessTokens(String orgId, Clock clock, Duration lifetime) {
         this.orgId = orgId;
@@ -33,7 +35,13 @@ final class AccessTokens implements IssuedTokens {
         random.nextBytes(secret);
         String token = orgId.substring(0, 15) + "!" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         expiryByToken.put(token, clock.instant().plus(lifetime));
+        everIssued.add(token);
         return token;
+    }
+
+    /** Every token issued so far, live or not (for tests that look for them where they must not be). */
+    Set<String> everIssued() {
+        return Set.copyOf(everIssued);
     }
 
     boolean isValid(String token) {

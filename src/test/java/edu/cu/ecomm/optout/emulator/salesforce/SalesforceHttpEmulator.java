@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -183,6 +184,11 @@ public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable
     @Override
     public boolean isValid(String accessToken, String tenantId) {
         return tokens.isValid(accessToken, tenantId);
+    }
+
+    /** Every access token issued so far, live or not. */
+    public Set<String> issuedTokens() {
+        return tokens.everIssued();
     }
 
     /** Ends every session, REST and Pub/Sub alike; clients must log in again. */
