@@ -265,8 +265,13 @@ public class ParityAudit {
 
     /** The report is delivered: the audit is complete. */
     public void reported(long auditId) {
-        jdbc.update("update parity_audit set state = 'REPORTED', completed_at = ?, running_slot = null where id = ?",
-                toSql(clock.instant()), auditId);
+        int reported = jdbc.update("update parity_audit set state = 'REPORTED', completed_at = ?, running_slot = null"
+                + " where id = ? and running_slot is not null", toSql(clock.instant()), auditId);
+        if (reported == 0) {
+            // Its instance came back after the next audit had taken it as abandoned (and may have deleted its values).
+            LOG.warn("Parity audit {} was reported after it had been taken as abandoned; it stays FAILED", auditId);
+            return;
+        }
         LOG.info("Parity audit {} reported", auditId);
     }
 

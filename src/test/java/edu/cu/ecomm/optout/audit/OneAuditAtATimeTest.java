@@ -100,7 +100,8 @@ class OneAuditAtATimeTest {
     @Test
     void anAuditWhoseInstanceStoppedMidRunIsTakenAsAbandonedOnceTheLimitHasPassedAndTheNextStarts() {
         stageExport();
-        long lost = instance().start("SCHEDULE");
+        ParityAudit stopped = instance();
+        long lost = stopped.start("SCHEDULE");
         ParityAudit survivor = instance();
 
         db.clock.advance(ABANDON_AFTER.minusMinutes(1));
@@ -114,6 +115,12 @@ class OneAuditAtATimeTest {
                 lost)).isEqualTo("FAILED: abandoned: still running 6 hours after its start (its instance stopped?)");
         assertThat(db.jdbc.queryForObject("select state from parity_audit where id = ?", String.class, next))
                 .isEqualTo("RUNNING");
+
+        // Its instance was only stuck, and reports late: the audit stays FAILED, and the next one keeps the slot.
+        stopped.reported(lost);
+        assertThat(db.jdbc.queryForObject("select state from parity_audit where id = ?", String.class, lost))
+                .isEqualTo("FAILED");
+        assertThat(survivor.isRunning()).isTrue();
     }
 
     /** A service instance's audit bean on the shared database; these tests never read Salesforce. */
