@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import edu.cu.ecomm.optout.delivery.CsvCells;
 import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
@@ -239,9 +240,14 @@ class DataLoadGuardIntegrationTest extends ServiceIntegrationTest {
 
         Path file = newestFile("resubscribe", "held-opt-ins-");
         List<String> lines = Files.readAllLines(file);
-        assertThat(lines.get(0)).startsWith("Kind,Change Id,Contact Id,Transaction,Opt-ins In Transaction,Reason,");
-        assertThat(held).allSatisfy(c -> assertThat(lines).anySatisfy(line -> assertThat(line)
-                .startsWith("HELD_OPT_IN," + c.id() + "," + c.contactId() + "," + transaction + ",21,MASS_TRANSACTION")));
+        assertThat(lines.get(0)).startsWith("Kind,Change Id,Contact Id,Name,Email,Transaction,Opt-ins In Transaction,"
+                + "Reason,");
+        assertThat(held).allSatisfy(c -> {
+            Map<String, Object> person = salesforce.http().getContact(c.contactId()).orElseThrow();
+            assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("HELD_OPT_IN," + c.id() + ","
+                    + c.contactId() + "," + CsvCells.cell(String.valueOf(person.get("Name"))) + ","
+                    + CsvCells.cell(String.valueOf(person.get("Email"))) + "," + transaction + ",21,MASS_TRANSACTION"));
+        });
         List<String> sheet = Files.readAllLines(newestFile("resubscribe", "resubscribe-requests-"));
         assertThat(held).allSatisfy(c -> assertThat(sheet).anySatisfy(line -> assertThat(line)
                 .startsWith("HELD_OPT_IN," + c.contactId() + ",,,,,HELD MASS_TRANSACTION")));
