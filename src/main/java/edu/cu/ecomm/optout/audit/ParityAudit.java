@@ -178,8 +178,8 @@ public class ParityAudit {
                 "abandoned: still running " + inWords(abandonAfter) + " after its start (its instance stopped?)",
                 toSql(now.minus(abandonAfter)));
         if (abandoned > 0) {
-            LOG.warn("Parity audit abandoned: it had run for more than {} (optout.audit.abandon-after)",
-                    inWords(abandonAfter));
+            LOG.warn("{} parity audit(s) taken as abandoned and marked FAILED: running for more than {}"
+                    + " (optout.audit.abandon-after)", abandoned, inWords(abandonAfter));
         }
     }
 

@@ -55,14 +55,14 @@ public class HeldOptInSheet {
     private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm");
 
     private final HeldOptIns held;
-    private final ContactFieldLookup namesAndEmails;
+    private final ContactFieldLookup nameAndEmailLookup;
     private final Clock clock;
     private final ZoneId zone;
 
     public HeldOptInSheet(HeldOptIns held, SoqlQueries soql, Clock clock,
                           @Value("${optout.resubscribe.time-zone:America/Denver}") String zone) {
         this.held = held;
-        this.namesAndEmails = new ContactFieldLookup(soql, "Name,Email");
+        this.nameAndEmailLookup = new ContactFieldLookup(soql, "Name,Email");
         this.clock = clock;
         this.zone = ZoneId.of(zone);
     }
@@ -87,7 +87,7 @@ public class HeldOptInSheet {
     private Map<String, List<String>> namesAndEmails(List<HeldOptIn> rows) {
         List<String> contacts = rows.stream().map(HeldOptIn::contactId).distinct().limit(MAX_NAMED).toList();
         try {
-            return namesAndEmails.lookup(contacts);
+            return nameAndEmailLookup.lookup(contacts);
         } catch (RuntimeException e) {
             LOG.warn("Held opt-ins: names and emails could not be read from Salesforce ({}); the file lists ids only",
                     e.getMessage());

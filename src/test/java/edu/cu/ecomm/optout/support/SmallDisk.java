@@ -24,7 +24,7 @@ public final class SmallDisk {
         this.filler = root.resolve("filler-" + UUID.randomUUID());
     }
 
-    /** The disk named by {@code OPTOUT_TEST_SMALL_DISK}; a folder of its own on it for each test class. */
+    /** The disk named by {@code OPTOUT_TEST_SMALL_DISK}. */
     public static SmallDisk fromEnvironment() {
         String mount = System.getenv(VARIABLE);
         if (mount == null || mount.isBlank()) {
