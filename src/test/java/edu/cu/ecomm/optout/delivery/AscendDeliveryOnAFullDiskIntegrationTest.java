@@ -18,7 +18,6 @@ import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ops.DeliveryMBean;
 import edu.cu.ecomm.optout.support.SmallDisk;
-import edu.cu.ecomm.optout.support.TestDatabases;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
@@ -49,12 +48,7 @@ class AscendDeliveryOnAFullDiskIntegrationTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         staging = DISK.folder("ascend-staging");
-        TestDatabases.register(registry, TestDatabases.newName());
-        registry.add("camel.main.routes-include-pattern", () -> "file:routes/ascend-nightly.camel.yaml");
-        registry.add("optout.ascend.cron", () -> "0 0 1 1 1 ? 2099");
-        registry.add("optout.ascend.endpoint", () -> "file:" + OUTBOX + "?tempPrefix=.part-");
-        registry.add("optout.ascend.staging-dir", staging::toString);
-        registry.add("optout.ascend.retry.delay", () -> "10");
+        NightlyRouteAlone.register(registry, OUTBOX, staging);
     }
 
     @Autowired

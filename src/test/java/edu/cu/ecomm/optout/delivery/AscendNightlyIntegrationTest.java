@@ -26,7 +26,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import edu.cu.ecomm.optout.OptOutSyncApplication;
-import edu.cu.ecomm.optout.support.TestDatabases;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 
@@ -40,12 +39,7 @@ class AscendNightlyIntegrationTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDatabases.register(registry, TestDatabases.newName());
-        registry.add("camel.main.routes-include-pattern", () -> "file:routes/ascend-nightly.camel.yaml");
-        registry.add("optout.ascend.cron", () -> "0 0 1 1 1 ? 2099");
-        registry.add("optout.ascend.endpoint", () -> "file:" + OUTBOX + "?tempPrefix=.part-");
-        registry.add("optout.ascend.staging-dir", () -> WORK.resolve("staging").toString());
-        registry.add("optout.ascend.retry.delay", () -> "10");
+        NightlyRouteAlone.register(registry, OUTBOX, WORK.resolve("staging"));
     }
 
     @Autowired
