@@ -66,9 +66,9 @@ class ParityAuditAtScaleIntegrationTest {
     @Test
     void anAuditOfAHundredThousandContactsWithOnePercentOfEachKindOfDisagreementReportsExactlyThoseWithin256Mb()
             throws Exception {
-        int http = ServiceIntegrationTest.freePort();
-        int grpc = ServiceIntegrationTest.freePort();
-        salesforce = SalesforceEmulator.onPorts(http, grpc).start();
+        salesforce = SalesforceEmulator.onPorts(0, 0).start();
+        int http = salesforce.httpPort();
+        int grpc = salesforce.pubSubPort();
         salesforce.http().seedContacts(CONTACTS, 2026);
         Map<String, Boolean> org = new LinkedHashMap<>();
         for (Map<String, Object> contact : salesforce.http().allContacts()) {

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import edu.cu.ecomm.optout.OptOutSyncApplication;
-import edu.cu.ecomm.optout.emulator.LocalEmulators;
 import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.support.EmulatedServiceProperties;
+import edu.cu.ecomm.optout.support.EmulatorAddresses;
 import edu.cu.ecomm.optout.support.SalesforceRestClient;
 import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
 import edu.cu.ecomm.optout.support.SmallDisk;
@@ -36,7 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = OptOutSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@Import(LocalEmulators.class)
+@Import(EmulatorAddresses.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @EnabledIfEnvironmentVariable(named = SmallDisk.VARIABLE, matches = ".+")
 @DisabledIfEnvironmentVariable(named = "OPTOUT_TEST_DATABASE", matches = "postgres",
@@ -50,7 +50,7 @@ class LedgerOnAFullDiskIntegrationTest {
     /** As {@link ServiceIntegrationTest} does, but with the embedded ledger's file on the small disk. */
     @DynamicPropertySource
     static void emulatorsAndLedgerOnTheSmallDisk(DynamicPropertyRegistry registry) throws IOException {
-        EmulatedServiceProperties.forFreePorts().forEach((key, value) -> registry.add(key, () -> value));
+        EmulatedServiceProperties.forEmulatorsOnAnyPort().forEach((key, value) -> registry.add(key, () -> value));
         // Fewer, faster retries than the defaults: what is shown is what happens once they are spent.
         registry.add("optout.intake.retries", () -> "1");
         registry.add("optout.intake.retry-delay", () -> "100");

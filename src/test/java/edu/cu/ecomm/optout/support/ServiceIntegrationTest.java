@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 
 import edu.cu.ecomm.optout.OptOutSyncApplication;
-import edu.cu.ecomm.optout.emulator.LocalEmulators;
 import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
 import edu.cu.ecomm.optout.intake.CatchUps;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -25,7 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = OptOutSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@Import(LocalEmulators.class)
+@Import(EmulatorAddresses.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 public abstract class ServiceIntegrationTest {
 
@@ -54,7 +53,7 @@ public abstract class ServiceIntegrationTest {
 
     @DynamicPropertySource
     static void emulatorsAndDatabase(DynamicPropertyRegistry registry) {
-        EmulatedServiceProperties.forFreePorts().forEach((key, value) -> registry.add(key, () -> value));
+        EmulatedServiceProperties.forEmulatorsOnAnyPort().forEach((key, value) -> registry.add(key, () -> value));
         TestDatabases.register(registry, TestDatabases.newName());
     }
 
