@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * The emulators as beans of the application under test (tests and the local demo). They start before Camel
  * and stop after it, so camel-salesforce logs in against a running org and revokes its token on the way out.
- * Ports default to the local ones of the README; tests pass free ports.
+ * Ports default to the local ones of the README; tests pass 0, and {@code EmulatorAddresses} reads the bound ones.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class LocalEmulators {
