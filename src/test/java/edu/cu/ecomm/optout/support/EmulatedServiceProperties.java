@@ -28,14 +28,13 @@ public final class EmulatedServiceProperties {
     /** Where the service finds emulators listening on these ports. */
     public static Map<String, String> addresses(int salesforceHttpPort, int salesforceGrpcPort, int marketingCloudPort) {
         Map<String, String> properties = new LinkedHashMap<>(salesforceAddress(salesforceHttpPort, salesforceGrpcPort));
-        properties.put("optout.marketing-cloud.auth-base-url", "http://127.0.0.1:" + marketingCloudPort);
+        properties.putAll(marketingCloudAddress(marketingCloudPort));
         return properties;
     }
 
     /** For a Marketing Cloud emulator listening on this port (auth and SOAP share it), parent unit as account. */
     public static Map<String, String> forMarketingCloud(int port) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("optout.marketing-cloud.auth-base-url", "http://127.0.0.1:" + port);
+        Map<String, String> properties = new LinkedHashMap<>(marketingCloudAddress(port));
         properties.putAll(marketingCloudSettings());
         return properties;
     }
@@ -53,6 +52,10 @@ public final class EmulatedServiceProperties {
         properties.put("camel.component.salesforce.pub-sub-host", "127.0.0.1");
         properties.put("camel.component.salesforce.pub-sub-port", String.valueOf(grpcPort));
         return properties;
+    }
+
+    private static Map<String, String> marketingCloudAddress(int port) {
+        return Map.of("optout.marketing-cloud.auth-base-url", "http://127.0.0.1:" + port);
     }
 
     private static Map<String, String> marketingCloudSettings() {
