@@ -233,6 +233,7 @@ public class ParityAudit {
 
     /** Compares the staged sides in SQL and records the figures. */
     public long compare(long auditId) {
+        requireSlot(auditId);
         long exportId = exportOf(auditId);
         transactions.executeWithoutResult(status -> comparison.compare(auditId, exportId));
         updateFigures(auditId, "COMPARED");
@@ -246,6 +247,7 @@ public class ParityAudit {
 
     /** With optout.audit.correct=true, records the corrections for the next nightly batch. */
     public long correct(long auditId) {
+        requireSlot(auditId);
         if (!correct) {
             return auditId;
         }
@@ -258,9 +260,28 @@ public class ParityAudit {
     }
 
     public AuditReport.Files writeReport(long auditId) {
+        requireSlot(auditId);
         AuditReport.Files files = report.write(find(auditId).orElseThrow());
         jdbc.update("update parity_audit set report_file = ? where id = ?", files.csvName(), auditId);
         return files;
+    }
+
+    /**
+     * @throws AuditAbandonedException when the audit no longer holds the running slot: it was taken as abandoned
+     *                                 while its instance was away, and the next audit has started
+     */
+    private void requireSlot(long auditId) {
+        Integer holding = jdbc.queryForObject(
+                "select count(*) from parity_audit where id = ? and running_slot is not null", Integer.class, auditId);
+        if (holding == null || holding == 0) {
+            throw new AuditAbandonedException(auditId);
+        }
+    }
+
+    /** An abandoned audit that came back was stopped: it stays FAILED, and a dead letter tells an operator. */
+    public void stoppedAsAbandoned(Long auditId, Exception exception) {
+        LOG.warn(exception.getMessage());
+        deadLetters.record(ROUTE_ID, exception.getMessage(), "parity_audit " + auditId, null, null, null);
     }
 
     /** The report is delivered: the audit is complete. */
@@ -268,7 +289,7 @@ public class ParityAudit {
         int reported = jdbc.update("update parity_audit set state = 'REPORTED', completed_at = ?, running_slot = null"
                 + " where id = ? and running_slot is not null", toSql(clock.instant()), auditId);
         if (reported == 0) {
-            // Its instance came back after the next audit had taken it as abandoned (and may have deleted its values).
+            // Taken as abandoned between writing its report and now; the report was made while it held the slot.
             LOG.warn("Parity audit {} was reported after it had been taken as abandoned; it stays FAILED", auditId);
             return;
         }

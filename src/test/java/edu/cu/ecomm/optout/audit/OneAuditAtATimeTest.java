@@ -123,6 +123,35 @@ class OneAuditAtATimeTest {
         assertThat(survivor.isRunning()).isTrue();
     }
 
+    @Test
+    void anAbandonedAuditWhoseInstanceComesBackStopsBeforeComparingCorrectingOrReporting() throws Exception {
+        stageExport();
+        ParityAudit stuck = instance();
+        long lost = stuck.start("SCHEDULE");
+        stageSalesforceValues(lost, 2);
+        db.clock.advance(ABANDON_AFTER.plusMinutes(1));
+        ParityAudit survivor = instance();
+        survivor.start("OPERATOR");
+        assertThat(stagedSalesforceValues(lost)).as("deleted by the next audit's start").isZero();
+
+        // The stuck instance resumes where it was: comparing what is left would report both contacts as missing.
+        String stops = "Parity audit " + lost + " stops here: it was taken as abandoned";
+        assertThatThrownBy(() -> stuck.compare(lost)).isInstanceOf(AuditAbandonedException.class)
+                .hasMessageStartingWith(stops);
+        assertThatThrownBy(() -> stuck.correct(lost)).isInstanceOf(AuditAbandonedException.class);
+        assertThatThrownBy(() -> stuck.writeReport(lost)).isInstanceOf(AuditAbandonedException.class);
+        stuck.stoppedAsAbandoned(lost, new AuditAbandonedException(lost));
+
+        assertThat(db.jdbc.queryForMap("select state, in_ascend_only from parity_audit where id = ?", lost))
+                .as("still FAILED, never compared").containsEntry("state", "FAILED").containsEntry("in_ascend_only", null);
+        assertThat(staging).as("no report written").isEmptyDirectory();
+        assertThat(db.deadLetters.open()).singleElement().satisfies(letter -> {
+            assertThat(letter.routeId()).isEqualTo("parity-audit");
+            assertThat(letter.reason()).startsWith(stops);
+        });
+        assertThat(survivor.isRunning()).isTrue();
+    }
+
     /** A service instance's audit bean on the shared database; these tests never read Salesforce. */
     private ParityAudit instance() {
         return new ParityAudit(db.jdbc, db.transactions, new BulkQueries(null), db.exports,

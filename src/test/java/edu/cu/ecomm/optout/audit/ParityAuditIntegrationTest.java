@@ -250,7 +250,48 @@ class ParityAuditIntegrationTest extends ServiceIntegrationTest {
         assertThat(attribute("LastRunState")).isEqualTo("REPORTED");
     }
 
+    @Test
+    void anAuditTakenAsAbandonedWhileItRanStopsWithADeadLetterInsteadOfReportingAndTheNextAuditWorks() throws Exception {
+        drop("ascend-export-for-abandoned.csv", export(salesforceValues()));
+        await().atMost(PATIENCE).until(() -> ((String) attribute("LatestExport")).startsWith("ascend-export-for-abandoned.csv STAGED"));
+        long letters = deadLetters.countOpen();
+        salesforce.http().holdBulkQueryJobs();
+        long auditId;
+        try {
+            assertThat((String) platform.invoke(audit(), "runAuditNow", null, null)).startsWith("Parity audit started");
+            auditId = await().atMost(PATIENCE).until(() -> jdbc.queryForList(
+                    "select id from parity_audit where running_slot is not null", Long.class), ids -> ids.size() == 1).get(0);
+            // What another instance does when it takes this audit as abandoned and starts the next one.
+            jdbc.update("update parity_audit set state = 'FAILED', running_slot = null, error = 'abandoned' where id = ?",
+                    auditId);
+            jdbc.update("delete from audit_salesforce_value where audit_id = ?", auditId);
+        } finally {
+            salesforce.http().completeBulkQueryJobs();
+        }
+
+        await().atMost(PATIENCE).until(() -> deadLetters.countOpen() == letters + 1);
+        assertThat(deadLetters.open()).anySatisfy(letter -> {
+            assertThat(letter.routeId()).isEqualTo("parity-audit");
+            assertThat(letter.reason()).startsWith("Parity audit " + auditId + " stops here: it was taken as abandoned");
+        });
+        assertThat(jdbc.queryForMap("select state, error, report_file from parity_audit where id = ?", auditId))
+                .containsEntry("state", "FAILED").containsEntry("error", "abandoned").containsEntry("report_file", null);
+        assertThat(reportFiles()).as("no report delivered").isEmpty();
+        auditNow();
+        assertThat(attribute("LastRunState")).isEqualTo("REPORTED");
+        assertThat(deadLetters.countOpen()).as("tried once, not retried").isEqualTo(letters + 1);
+    }
+
     // --- helpers
+
+    private static List<Path> reportFiles() throws IOException {
+        if (!Files.exists(REPORTS)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(REPORTS)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
 
     private Map<String, Boolean> salesforceValues() {
         Map<String, Boolean> values = new LinkedHashMap<>();

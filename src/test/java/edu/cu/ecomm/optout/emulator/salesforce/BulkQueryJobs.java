@@ -51,9 +51,9 @@ final class BulkQueryJobs {
             this.rows = rows;
         }
 
-        /** UploadComplete when created, InProgress at the first look, JobComplete from the second. */
-        synchronized String state(boolean look) {
-            String state = looks == 0 ? "UploadComplete" : looks == 1 ? "InProgress" : "JobComplete";
+        /** UploadComplete when created, InProgress at the first look (and while held), JobComplete from the second. */
+        synchronized String state(boolean look, boolean held) {
+            String state = looks == 0 ? "UploadComplete" : looks == 1 || held ? "InProgress" : "JobComplete";
             if (look) {
                 looks++;
             }
@@ -65,6 +65,8 @@ final class BulkQueryJobs {
     private final String userId;
     private final Clock clock;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    /** While set, no job completes: Salesforce is still working on them. */
+    private volatile boolean held;
 
     BulkQueryJobs(SalesforceIds ids, String userId, Clock clock) {
         this.ids = ids;
@@ -107,9 +109,9 @@ final class BulkQueryJobs {
     /** GET jobs/query/{id}/results?maxRecords=&locator= — CSV, streamed. */
     void results(HttpExchange exchange, String jobId, Map<String, String> params) throws IOException {
         Job job = job(jobId);
-        if (!"JobComplete".equals(job.state(false))) {
+        if (!"JobComplete".equals(job.state(false, held))) {
             throw new SalesforceApiException(400, "API_ERROR", "Job " + jobId + " is not complete; its state is "
-                    + job.state(false));
+                    + job.state(false, held));
         }
         int max = DEFAULT_MAX_RECORDS;
         if (params.containsKey("maxRecords")) {
@@ -139,6 +141,10 @@ final class BulkQueryJobs {
         }
     }
 
+    void hold(boolean hold) {
+        held = hold;
+    }
+
     private Job job(String jobId) {
         Job job = jobs.get(jobId);
         if (job == null) {
@@ -148,7 +154,7 @@ final class BulkQueryJobs {
     }
 
     private Map<String, Object> info(Job job, boolean look, String version) {
-        String state = job.state(look);
+        String state = job.state(look, held);
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("id", job.id);
         info.put("operation", job.operation);

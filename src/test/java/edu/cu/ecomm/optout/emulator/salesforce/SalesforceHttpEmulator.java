@@ -191,6 +191,16 @@ public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable
         return tokens.everIssued();
     }
 
+    /** Bulk API query jobs stay InProgress, as a long one does in Salesforce, until {@link #completeBulkQueryJobs}. */
+    public void holdBulkQueryJobs() {
+        bulkQueryJobs.hold(true);
+    }
+
+    /** Held Bulk API query jobs complete at their next look. */
+    public void completeBulkQueryJobs() {
+        bulkQueryJobs.hold(false);
+    }
+
     /** Ends every session, REST and Pub/Sub alike; clients must log in again. */
     public void expireAllTokens() {
         tokens.expireAll();
