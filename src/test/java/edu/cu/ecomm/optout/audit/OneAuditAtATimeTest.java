@@ -124,7 +124,7 @@ class OneAuditAtATimeTest {
     }
 
     @Test
-    void anAbandonedAuditWhoseInstanceComesBackStopsBeforeComparingCorrectingOrReporting() throws Exception {
+    void anAbandonedAuditWhoseInstanceComesBackStopsBeforeComparingCorrectingOrReporting() {
         stageExport();
         ParityAudit stuck = instance();
         long lost = stuck.start("SCHEDULE");
