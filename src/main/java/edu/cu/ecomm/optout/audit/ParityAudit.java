@@ -267,8 +267,10 @@ public class ParityAudit {
     }
 
     /**
-     * @throws AuditAbandonedException when the audit no longer holds the running slot: it was taken as abandoned
-     *                                 while its instance was away, and the next audit has started
+     * Lets an audit go on to its next step only while it holds the running slot.
+     *
+     * @throws AuditAbandonedException when it no longer does: it was taken as abandoned while its instance was away,
+     *                                 and the next audit has started
      */
     private void requireSlot(long auditId) {
         Integer holding = jdbc.queryForObject(
