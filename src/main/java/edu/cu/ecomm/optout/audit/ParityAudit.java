@@ -273,9 +273,7 @@ public class ParityAudit {
      *                                 and the next audit has started
      */
     private void requireSlot(long auditId) {
-        Integer holding = jdbc.queryForObject(
-                "select count(*) from parity_audit where id = ? and running_slot is not null", Integer.class, auditId);
-        if (holding == null || holding == 0) {
+        if (runningAudit().filter(audit -> audit.id() == auditId).isEmpty()) {
             throw new AuditAbandonedException(auditId);
         }
     }
