@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import edu.cu.ecomm.optout.ledger.BatchUpdates;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 
 /**
@@ -104,11 +105,9 @@ public class BatchMarker {
         if (rows.isEmpty()) {
             return 0;
         }
-        long marked = 0;
-        for (int count : jdbc.batchUpdate("update contact_change set state = '" + ChangeState.DELIVERED.name()
-                + "', batch_id = ? where id = ? and state = '" + ChangeState.READY.name() + "'", rows)) {
-            marked += Math.max(count, 0);
-        }
+        long marked = BatchUpdates.rowsChanged(jdbc.batchUpdate("update contact_change set state = '"
+                + ChangeState.DELIVERED.name() + "', batch_id = ? where id = ? and state = '" + ChangeState.READY.name()
+                + "'", rows));
         rows.clear();
         return marked;
     }

@@ -16,6 +16,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import edu.cu.ecomm.optout.ledger.BatchUpdates;
 import edu.cu.ecomm.optout.ledger.ContactChange;
 
 /**
@@ -67,12 +68,8 @@ public class OptInQueue {
      * queues them again); a look-up already claimed runs on. Returns how many were taken off.
      */
     public int withdraw(Collection<Long> changeIds) {
-        int withdrawn = 0;
-        for (int count : jdbc.batchUpdate("delete from optin_lookup where change_id = ? and state = ?",
-                changeIds.stream().map(id -> new Object[] {id, PENDING}).toList())) {
-            withdrawn += Math.max(count, 0);
-        }
-        return withdrawn;
+        return BatchUpdates.rowsChanged(jdbc.batchUpdate("delete from optin_lookup where change_id = ? and state = ?",
+                changeIds.stream().map(id -> new Object[] {id, PENDING}).toList()));
     }
 
     /** Claims up to a batch of due look-ups, oldest first. */

@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
+import edu.cu.ecomm.optout.ledger.BatchUpdates;
 import edu.cu.ecomm.optout.ledger.SqlTime;
 import edu.cu.ecomm.optout.optout.ContactPreferences;
 
@@ -106,13 +107,10 @@ public class ResubscribeRequests {
     public int closeUnticketed(Collection<Long> changeIds, String reason) {
         OffsetDateTime now = toSql(clock.instant());
         String fitted = StringUtils.abbreviate(reason, 255);
-        int closed = 0;
-        for (int count : jdbc.batchUpdate("update resubscribe_request set closed_at = ?, close_reason = ?,"
-                + " open_key = null where change_id = ? and closed_at is null and ticket_sent_at is null",
-                changeIds.stream().map(id -> new Object[] {now, fitted, id}).toList())) {
-            closed += Math.max(count, 0);
-        }
-        return closed;
+        return BatchUpdates.rowsChanged(jdbc.batchUpdate("update resubscribe_request set closed_at = ?,"
+                + " close_reason = ?, open_key = null"
+                + " where change_id = ? and closed_at is null and ticket_sent_at is null",
+                changeIds.stream().map(id -> new Object[] {now, fitted, id}).toList()));
     }
 
     /** Makes an open request urgent; false when it does not exist, is closed or is urgent already. */
