@@ -4,6 +4,7 @@ import static edu.cu.ecomm.optout.delivery.DeliveryDatabase.contact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,6 +78,26 @@ class BatchMarkerTest {
 
         marker.markDelivered(claimAndBuild());
 
+        assertThat(optedOut(contact(1))).isFalse();
+    }
+
+    @Test
+    void aChangeOlderThanOneAlreadyDeliveredIsNotSentSoCuAscendKeepsTheNewerValue() throws Exception {
+        // An opt-out whose flow kept it RECEIVED (Salesforce was unreachable), then an opt-in a minute later that
+        // went READY at once and was delivered first.
+        long optOut = db.ledger.record(new NewChange(contact(1), true, "UPDATE", t0, 1L, "tx-out", 1, "event-out",
+                null, null, null, ChangeSource.CDC)).orElseThrow();
+        db.ready(contact(1), false, t0.plusSeconds(60), 1);
+        marker.markDelivered(claimAndBuild());
+        db.ledger.markReady(optOut);
+        db.ready(contact(2), true, t0, 1);
+
+        AscendBatch next = claimAndBuild();
+        marker.markDelivered(next);
+
+        assertThat(Files.readAllLines(staging.resolve(next.fileName()))).hasSize(2)
+                .last().asString().startsWith(contact(2));
+        assertThat(db.ledger.find(optOut).orElseThrow().state()).isEqualTo(ChangeState.DELIVERED);
         assertThat(optedOut(contact(1))).isFalse();
     }
 
