@@ -70,7 +70,12 @@ public class AscendCsvWriter {
         try {
             Files.createDirectories(dir);
             Path temp = dir.resolve("." + manifestName + ".tmp");
-            Files.write(temp, json.writeValueAsBytes(content));
+            try {
+                Files.write(temp, json.writeValueAsBytes(content));
+            } catch (IOException e) {
+                Files.deleteIfExists(temp);
+                throw e;
+            }
             return moveIntoPlace(temp, dir.resolve(manifestName));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -98,7 +103,7 @@ public class AscendCsvWriter {
                 line.append(',');
                 appendCell(line, field);
             }
-            line.append(",EmailOptOut,ChangedAt,Direction,Source\r\n");
+            line.append(",EmailOptOut,ChangedAt,Direction,Source").append(CsvCells.LINE_END);
             out.write(line.toString());
         }
 
@@ -114,7 +119,7 @@ public class AscendCsvWriter {
                     .append(',').append(change.changedAt().toString())
                     .append(',').append(change.direction().name())
                     .append(',').append(change.source().name())
-                    .append("\r\n");
+                    .append(CsvCells.LINE_END);
             try {
                 out.write(line.toString());
             } catch (IOException e) {
@@ -139,15 +144,14 @@ public class AscendCsvWriter {
         @Override
         public void close() throws IOException {
             if (!finished) {
-                out.close();
-                Files.deleteIfExists(temp);
+                // On a full disk closing fails too (it flushes what is buffered): delete the file all the same.
+                try {
+                    out.close();
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
             }
         }
-    }
-
-    /** A cell as written: neutralised if a spreadsheet would read it as a formula, then RFC 4180 quoted. */
-    static String cell(String value) {
-        return CsvCells.cell(value);
     }
 
     private static void appendCell(StringBuilder line, String value) {

@@ -33,6 +33,13 @@ class CsvCellsTest {
     }
 
     @Test
+    void aMissingOrEmptyValueIsAnEmptyCellAndAnEqualsSignInsideACellIsLeftAlone() {
+        assertThat(CsvCells.cell(null)).isEmpty();
+        assertThat(CsvCells.cell("")).isEmpty();
+        assertThat(CsvCells.cell("a=b@example.edu")).isEqualTo("a=b@example.edu");
+    }
+
+    @Test
     void aRowIsCommaSeparatedAndEndsWithCrLf() {
         assertThat(CsvCells.row(Arrays.asList("a", null, "", "b c"))).isEqualTo("a,,,b c\r\n");
         assertThat(CsvCells.row(List.of())).isEqualTo("\r\n");
