@@ -104,9 +104,8 @@ class AscendScheduleIntegrationTest {
 
         Map<Instant, Long> firesPerTime = fires.stream()
                 .collect(Collectors.groupingBy(Fire::scheduledFireTime, Collectors.counting()));
-        assertThat(firesPerTime).allSatisfy((time, count) -> assertThat(count).as("fires at %s", time).isEqualTo(1));
-        assertThat(fires.stream().map(Fire::instanceId).distinct().count())
-                .as("instances that fired").isBetween(1L, 2L);
+        assertThat(firesPerTime).allSatisfy((time, count) -> assertThat(count)
+                .as("fires at %s, of %s", time, fires).isEqualTo(1));
     }
 
     private ConfigurableApplicationContext start(String cron, String... more) {
