@@ -78,6 +78,22 @@ public class BatchFileBuilder {
         return new BuiltBatch(batch, written.file(), manifest, members.count(), written.rows(), written.sha256());
     }
 
+    /**
+     * Removes a delivered batch's file and manifest from the staging folder: CU Ascend has them, and the folder
+     * would otherwise grow by a file every night. Never fails the delivery: a file that cannot be removed is
+     * named in a warning.
+     */
+    public void removeDelivered(BuiltBatch built) {
+        for (Path file : List.of(built.csv(), built.manifest())) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("Batch {}: delivered, but its staged file {} could not be removed ({})",
+                        built.batch().batchId(), file, e.toString());
+            }
+        }
+    }
+
     private AscendCsvWriter.Written write(AscendBatch batch, MemberIds.Encoder members) {
         List<String> fields = lookup.fields();
         try (AscendCsvWriter.CsvFile file = writer.create(stagingDir, batch.fileName(), fields)) {

@@ -36,10 +36,11 @@ class AscendNightlyIntegrationTest {
 
     private static final Path WORK = Path.of("target", "ascend-nightly-it", UUID.randomUUID().toString());
     private static final Path OUTBOX = WORK.resolve("outbox");
+    private static final Path STAGING = WORK.resolve("staging");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        NightlyRouteAlone.register(registry, OUTBOX, WORK.resolve("staging"));
+        NightlyRouteAlone.register(registry, OUTBOX, STAGING);
     }
 
     @Autowired
@@ -103,6 +104,7 @@ class AscendNightlyIntegrationTest {
         assertThat(jdbc.queryForList("select opted_out from contact_state order by contact_id", Boolean.class))
                 .containsExactly(false, true, false);
         assertThat(contacts.queries).hasSize(1);
+        assertThat(STAGING).as("delivered files are not kept").isEmptyDirectory();
     }
 
     @Test
