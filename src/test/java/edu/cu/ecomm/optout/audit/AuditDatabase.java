@@ -45,7 +45,7 @@ final class AuditDatabase {
     }
 
     LedgerWrites writes() {
-        return new LedgerWrites(transactions);
+        return new LedgerWrites(jdbc, transactions);
     }
 
     /** Stages an export given as CSV text. */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class HeldOptInSheetTest {
 
     private final FlowsFixture f = new FlowsFixture();
-    private final HeldOptIns held = new HeldOptIns(f.jdbc, new LedgerWrites(f.transaction), f.clock, true);
+    private final HeldOptIns held = new HeldOptIns(f.jdbc, new LedgerWrites(f.jdbc, f.transaction), f.clock, true);
     private final List<String> queries = new CopyOnWriteArrayList<>();
     private int events;
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class HeldOptInsTest {
 
     private final FlowsFixture f = new FlowsFixture();
-    private final HeldOptIns review = new HeldOptIns(f.jdbc, new LedgerWrites(f.transaction), f.clock, true);
+    private final HeldOptIns review = new HeldOptIns(f.jdbc, new LedgerWrites(f.jdbc, f.transaction), f.clock, true);
     private final OptOutRestores restores = new OptOutRestores(f.jdbc, f.clock, f.deadLetters, f.transaction, 3,
             Duration.ofMinutes(1));
     private int events;
@@ -76,7 +76,7 @@ class HeldOptInsTest {
 
     @Test
     void rejectWithoutRestoreLeavesSalesforceAlone() {
-        HeldOptIns noRestore = new HeldOptIns(f.jdbc, new LedgerWrites(f.transaction), f.clock, false);
+        HeldOptIns noRestore = new HeldOptIns(f.jdbc, new LedgerWrites(f.jdbc, f.transaction), f.clock, false);
         ContactChange held = held(contactId(1), "tx-1");
 
         Outcome outcome = noRestore.rejectChange(held.id());

@@ -81,7 +81,7 @@ public class FlowsFixture {
         preferenceCheck = new PreferenceCheck(contacts, warnings, deadLetters, ledger);
         outcomes = new OptInOutcomes(units, statuses, requests, preferenceCheck, queue, deadLetters, transaction);
         recheck = new ResubscribeRecheck(requests, marketingCloudStatuses, batchSize);
-        sheet = new ResubscribeSheet(requests, warnings, new HeldOptIns(jdbc, new LedgerWrites(transaction), clock, false),
+        sheet = new ResubscribeSheet(requests, warnings, new HeldOptIns(jdbc, new LedgerWrites(jdbc, transaction), clock, false),
                 clock, "America/Denver", transaction);
         tickets = new ResubscribeTickets(requests, "Marketing Cloud > Resubscribe Contact");
     }
