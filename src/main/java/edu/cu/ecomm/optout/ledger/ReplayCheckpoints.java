@@ -17,7 +17,10 @@ import org.springframework.stereotype.Component;
 @Component("replayCheckpoints")
 public class ReplayCheckpoints {
 
-    /** A stored checkpoint: the replay id (base64, as Salesforce gave it) and the event's commit time. */
+    /**
+     * A stored checkpoint: the replay id (base64, as Salesforce gave it), the commit time of the newest readable
+     * event and when that event was recorded (see {@link #advance}).
+     */
     public record Checkpoint(String topic, String replayId, Instant commitTimestamp, Instant updatedAt) {
     }
 
@@ -39,12 +42,17 @@ public class ReplayCheckpoints {
     /**
      * Moves the checkpoint of {@code topic} to {@code replayId}; joins the caller's transaction. A null
      * {@code commitTimestamp} (an event that could not be read) keeps the stored one, so catch-ups still know
-     * from when to look.
+     * from when to look, and keeps its time too: {@code updated_at} is when the event of {@code commit_timestamp}
+     * was recorded, so the intake lag (the one minus the other) stays how far behind Salesforce's commit the
+     * recording was, not the time since the last readable event. Before any readable event there is no commit
+     * time, and {@code updated_at} (then the time of the last unreadable event) stands in for it.
      */
     public void advance(String topic, String replayId, Instant commitTimestamp) {
-        int updated = jdbc.update("update replay_checkpoint set replay_id = ?,"
-                + " commit_timestamp = coalesce(?, commit_timestamp), updated_at = ? where topic = ?",
-                replayId, toSql(commitTimestamp), toSql(clock.instant()), topic);
+        int updated = commitTimestamp != null
+                ? jdbc.update("update replay_checkpoint set replay_id = ?, commit_timestamp = ?, updated_at = ?"
+                        + " where topic = ?", replayId, toSql(commitTimestamp), toSql(clock.instant()), topic)
+                : jdbc.update("update replay_checkpoint set replay_id = ?, updated_at = case when commit_timestamp"
+                        + " is null then ? else updated_at end where topic = ?", replayId, toSql(clock.instant()), topic);
         if (updated == 0) {
             jdbc.update("insert into replay_checkpoint (topic, replay_id, commit_timestamp, updated_at)"
                     + " values (?, ?, ?, ?)", topic, replayId, toSql(commitTimestamp), toSql(clock.instant()));

@@ -68,7 +68,7 @@ public class IntakeMBean {
         return Jmx.seconds(figures.intakeLag());
     }
 
-    @ManagedAttribute(description = "When the checkpoint last moved (ISO-8601; empty before the first event)")
+    @ManagedAttribute(description = "When the newest readable event was recorded; an unreadable one (a dead letter) moves the replay id, not this (ISO-8601; empty before the first event)")
     public String getCheckpointUpdatedAt() {
         return Jmx.time(figures.checkpoint().map(Checkpoint::updatedAt));
     }
