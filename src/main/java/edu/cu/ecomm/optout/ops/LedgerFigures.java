@@ -64,27 +64,25 @@ public class LedgerFigures {
         return jdbc.queryForObject("select count(*) from contact_change where state = ?", Long.class, state.name());
     }
 
-    /** The last intake checkpoint: the replay id, the commit time of that event, and when it was recorded. */
+    /**
+     * The last intake checkpoint: the replay id, and the commit time of the newest readable event with when it was
+     * recorded.
+     */
     public Optional<Checkpoint> checkpoint() {
         return checkpoints.find(topic);
     }
 
     /**
-     * Commit time in Salesforce of the newest event recorded: the checkpoint's, or (when the last event was a
-     * dead letter without one) the newest change recorded from the subscription.
+     * Commit time in Salesforce of the newest readable event recorded: the checkpoint's, which an unreadable event
+     * (a dead letter) leaves as it was. Empty before the first readable event.
      */
     public Optional<Instant> lastEventCommitTime() {
-        Optional<Instant> fromCheckpoint = checkpoint().map(Checkpoint::commitTimestamp);
-        if (fromCheckpoint.isPresent()) {
-            return fromCheckpoint;
-        }
-        return Optional.ofNullable(jdbc.query("select max(commit_timestamp) as newest from contact_change"
-                + " where source = 'CDC'", rs -> rs.next() ? SqlTime.instant(rs, "newest") : null));
+        return checkpoint().map(Checkpoint::commitTimestamp);
     }
 
     /**
-     * Intake lag: how long after its commit in Salesforce the newest event was durably recorded here
-     * (checkpoint time minus commit time). Empty before the first event.
+     * Intake lag: how long after its commit in Salesforce the newest readable event was durably recorded here
+     * (checkpoint time minus commit time). Empty before the first readable event.
      */
     public Optional<Duration> intakeLag() {
         return checkpoint().filter(c -> c.commitTimestamp() != null && c.updatedAt() != null)
