@@ -16,9 +16,9 @@ import org.springframework.stereotype.Component;
  * <li>both have the contact, values differ: OPTED_OUT_IN_SALESFORCE_ONLY or OPTED_OUT_IN_ASCEND_ONLY;</li>
  * <li>only Salesforce has it: IN_SALESFORCE_ONLY; only the export: IN_ASCEND_ONLY;</li>
  * <li>then, whatever the kind: a contact whose latest ledger change is held for review or rejected is HELD;
- *     otherwise one with any change not yet delivered (received, ready, in a batch being delivered, failed) is
- *     IN_FLIGHT — the nightly batch is about to settle it — and so is one whose change was delivered after the
- *     export arrived (the export cannot show it yet); neither is a disagreement to correct;</li>
+ *     otherwise one with any change not yet delivered (received, or ready, which includes one in a batch being
+ *     delivered) is IN_FLIGHT — the nightly batch is about to settle it — and so is one whose change was delivered
+ *     after the export arrived (the export cannot show it yet); neither is a disagreement to correct;</li>
  * <li>the rest are OPEN.</li>
  * </ul>
  */
@@ -26,8 +26,7 @@ import org.springframework.stereotype.Component;
 public class AuditComparison {
 
     /** Changes still on their way to CU Ascend. */
-    static final List<String> IN_FLIGHT_STATES = List.of(ChangeState.RECEIVED.name(), ChangeState.READY.name(),
-            ChangeState.BATCHED.name(), ChangeState.FAILED.name());
+    static final List<String> IN_FLIGHT_STATES = List.of(ChangeState.RECEIVED.name(), ChangeState.READY.name());
     /** Changes an admin must review or has refused (the data-load guard): never corrected by an audit. */
     static final List<String> HELD_STATES = List.of(ChangeState.HELD.name(), ChangeState.REJECTED.name());
 

@@ -4,10 +4,11 @@ package edu.cu.ecomm.optout.ledger;
 public enum ChangeState {
     /** Recorded by intake; its opt-out or opt-in flow has not run yet. */
     RECEIVED,
-    /** Its flow has run; waiting for the nightly batch. */
+    /**
+     * Its flow has run; waiting for the nightly batch. A batch's claim writes no per-change state (see
+     * {@code delivery.BatchClaimer}): a change in a batch being delivered stays READY until the batch is marked.
+     */
     READY,
-    /** Claimed by a batch that is being delivered. */
-    BATCHED,
     /** Part of a batch that CU Ascend accepted. */
     DELIVERED,
     /**
@@ -21,7 +22,5 @@ public enum ChangeState {
      * A held opt-in released after the contact had a later change: never delivered, since CU Ascend must keep the
      * later value (the nightly batch collapses to each contact's latest change).
      */
-    SUPERSEDED,
-    /** Could not be processed; see the dead letters. */
-    FAILED
+    SUPERSEDED
 }

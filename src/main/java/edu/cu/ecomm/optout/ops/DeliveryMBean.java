@@ -25,7 +25,7 @@ public class DeliveryMBean {
         this.producer = producer;
     }
 
-    @ManagedAttribute(description = "Changes recorded but not yet delivered to CU Ascend (RECEIVED, READY or BATCHED)")
+    @ManagedAttribute(description = "Changes recorded but not yet delivered to CU Ascend (RECEIVED or READY; a change in a batch being delivered stays READY until it is marked DELIVERED)")
     public long getWaitingForDelivery() {
         return figures.waitingForDelivery();
     }

@@ -21,9 +21,11 @@ import org.springframework.stereotype.Component;
 @Component("ledgerFigures")
 public class LedgerFigures {
 
-    /** States of a change that CU Ascend has not received yet (HELD and FAILED wait for a person instead). */
-    static final List<String> WAITING = List.of(ChangeState.RECEIVED.name(), ChangeState.READY.name(),
-            ChangeState.BATCHED.name());
+    /**
+     * States of a change that CU Ascend has not received yet (HELD waits for a person instead). A change in a batch
+     * being delivered is still READY.
+     */
+    static final List<String> WAITING = List.of(ChangeState.RECEIVED.name(), ChangeState.READY.name());
 
     /** The latest delivered batch. */
     public record DeliveredBatch(long id, String fileName, int rows, Instant deliveredAt) {
@@ -42,16 +44,16 @@ public class LedgerFigures {
         this.topic = topic;
     }
 
-    /** Changes recorded but not yet delivered to CU Ascend (RECEIVED, READY or BATCHED). */
+    /** Changes recorded but not yet delivered to CU Ascend (RECEIVED or READY). */
     public long waitingForDelivery() {
-        return jdbc.queryForObject("select count(*) from contact_change where state in (?, ?, ?)", Long.class,
+        return jdbc.queryForObject("select count(*) from contact_change where state in (?, ?)", Long.class,
                 WAITING.toArray());
     }
 
     /** When the longest-waiting undelivered change was recorded, if any change waits. */
     public Optional<Instant> oldestWaitingSince() {
         return Optional.ofNullable(jdbc.query("select min(recorded_at) as oldest from contact_change"
-                + " where state in (?, ?, ?)", rs -> rs.next() ? SqlTime.instant(rs, "oldest") : null, WAITING.toArray()));
+                + " where state in (?, ?)", rs -> rs.next() ? SqlTime.instant(rs, "oldest") : null, WAITING.toArray()));
     }
 
     /** How long the longest-waiting undelivered change has waited; zero when none waits. */
