@@ -56,7 +56,8 @@ class IntakeClusterConfiguration {
 
     /**
      * The cluster service of the kind named by {@code optout.cluster.service}: file, zookeeper, kubernetes (matched
-     * against the class name of the services Camel knows), or any (Camel's own choice by order).
+     * against the class name of the services Camel knows), or any (the one enabled service; Camel's default selector
+     * picks none when several are enabled).
      */
     static CamelClusterService clusterService(CamelContext camel, String kind) {
         if ("any".equalsIgnoreCase(kind)) {
