@@ -1,6 +1,7 @@
 package edu.cu.ecomm.optout.ops;
 
 import edu.cu.ecomm.optout.ledger.DeadLetterService;
+import edu.cu.ecomm.optout.ledger.DeadLetters;
 import edu.cu.ecomm.optout.ledger.DeadLetterService.Outcome;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
 import org.springframework.jmx.export.annotation.ManagedOperation;
@@ -16,16 +17,18 @@ import org.springframework.stereotype.Component;
 public class DeadLettersMBean {
 
     private final LedgerFigures figures;
+    private final DeadLetters letters;
     private final DeadLetterService deadLetters;
 
-    public DeadLettersMBean(LedgerFigures figures, DeadLetterService deadLetters) {
+    public DeadLettersMBean(LedgerFigures figures, DeadLetters letters, DeadLetterService deadLetters) {
         this.figures = figures;
+        this.letters = letters;
         this.deadLetters = deadLetters;
     }
 
     @ManagedAttribute(description = "Dead letters waiting for an operator (state OPEN)")
     public long getOpen() {
-        return figures.openDeadLetters();
+        return letters.countOpen();
     }
 
     @ManagedAttribute(description = "Dead letters recorded, all time")

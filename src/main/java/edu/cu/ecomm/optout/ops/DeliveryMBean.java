@@ -1,5 +1,6 @@
 package edu.cu.ecomm.optout.ops;
 
+import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
@@ -16,11 +17,13 @@ public class DeliveryMBean {
     static final String DELIVER_NOW = "direct:ascend-deliver-now";
 
     private final LedgerFigures figures;
+    private final ChangeLedger ledger;
     private final DeliveryFigures delivery;
     private final ProducerTemplate producer;
 
-    public DeliveryMBean(LedgerFigures figures, DeliveryFigures delivery, ProducerTemplate producer) {
+    public DeliveryMBean(LedgerFigures figures, ChangeLedger ledger, DeliveryFigures delivery, ProducerTemplate producer) {
         this.figures = figures;
+        this.ledger = ledger;
         this.delivery = delivery;
         this.producer = producer;
     }
@@ -42,7 +45,7 @@ public class DeliveryMBean {
 
     @ManagedAttribute(description = "Changes held for review (e.g. a mass opt-in from a data load); not delivered until released")
     public long getHeldChanges() {
-        return figures.inState(ChangeState.HELD);
+        return ledger.count(ChangeState.HELD);
     }
 
     @ManagedAttribute(description = "Id of the last batch delivered to CU Ascend (-1 before the first)")

@@ -3,6 +3,7 @@ package edu.cu.ecomm.optout.ops;
 import java.time.Instant;
 
 import edu.cu.ecomm.optout.intake.IntakeRecovery;
+import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ReplayCheckpoints.Checkpoint;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
@@ -19,12 +20,15 @@ public class IntakeMBean {
 
     private final IntakeControl intake;
     private final LedgerFigures figures;
+    private final ChangeLedger ledger;
     private final CatchUpRequests catchUps;
     private final IntakeRecovery recovery;
 
-    public IntakeMBean(IntakeControl intake, LedgerFigures figures, CatchUpRequests catchUps, IntakeRecovery recovery) {
+    public IntakeMBean(IntakeControl intake, LedgerFigures figures, ChangeLedger ledger, CatchUpRequests catchUps,
+                       IntakeRecovery recovery) {
         this.intake = intake;
         this.figures = figures;
+        this.ledger = ledger;
         this.catchUps = catchUps;
         this.recovery = recovery;
     }
@@ -80,7 +84,7 @@ public class IntakeMBean {
 
     @ManagedAttribute(description = "Changes recorded whose opt-out or opt-in flow has not run yet")
     public long getChangesReceived() {
-        return figures.inState(ChangeState.RECEIVED);
+        return ledger.count(ChangeState.RECEIVED);
     }
 
     @ManagedOperation(description = "Pause intake on this node: stop the Salesforce subscription (events wait in Salesforce up to 72 hours)")

@@ -27,10 +27,6 @@ public class LedgerFigures {
      */
     static final List<String> WAITING = List.of(ChangeState.RECEIVED.name(), ChangeState.READY.name());
 
-    /** The latest delivered batch. */
-    public record DeliveredBatch(long id, String fileName, int rows, Instant deliveredAt) {
-    }
-
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final ReplayCheckpoints checkpoints;
@@ -60,10 +56,6 @@ public class LedgerFigures {
     public Duration oldestWaitingAge() {
         return oldestWaitingSince().map(since -> nonNegative(Duration.between(since, clock.instant())))
                 .orElse(Duration.ZERO);
-    }
-
-    public long inState(ChangeState state) {
-        return jdbc.queryForObject("select count(*) from contact_change where state = ?", Long.class, state.name());
     }
 
     /**
@@ -107,10 +99,6 @@ public class LedgerFigures {
 
     public long preferenceWarnings() {
         return jdbc.queryForObject("select count(*) from preference_warning", Long.class);
-    }
-
-    public long openDeadLetters() {
-        return jdbc.queryForObject("select count(*) from dead_letter where state = 'OPEN'", Long.class);
     }
 
     public long deadLetters() {

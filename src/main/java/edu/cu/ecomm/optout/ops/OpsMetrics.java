@@ -2,6 +2,7 @@ package edu.cu.ecomm.optout.ops;
 
 import java.util.function.ToDoubleFunction;
 
+import edu.cu.ecomm.optout.ledger.DeadLetters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,10 +24,12 @@ class OpsMetrics implements MeterBinder {
 
     private final LedgerFigures figures;
     private final DeliveryFigures delivery;
+    private final DeadLetters deadLetters;
 
-    OpsMetrics(LedgerFigures figures, DeliveryFigures delivery) {
+    OpsMetrics(LedgerFigures figures, DeliveryFigures delivery, DeadLetters deadLetters) {
         this.figures = figures;
         this.delivery = delivery;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -35,7 +38,7 @@ class OpsMetrics implements MeterBinder {
         counter(registry, "optout.delivery.rows", "Rows (contacts) delivered to CU Ascend", f -> delivery.rowsDelivered());
         counter(registry, "optout.lookups", "Opt-in look-ups completed in Marketing Cloud", LedgerFigures::lookUpsDone);
         counter(registry, "optout.dead.letters", "Dead letters recorded", LedgerFigures::deadLetters);
-        gauge(registry, "optout.dead.letters.open", "Dead letters waiting for an operator", LedgerFigures::openDeadLetters);
+        gauge(registry, "optout.dead.letters.open", "Dead letters waiting for an operator", f -> deadLetters.countOpen());
         gauge(registry, "optout.delivery.waiting", "Changes not yet delivered to CU Ascend",
                 LedgerFigures::waitingForDelivery);
         gauge(registry, "optout.delivery.oldest.waiting.seconds", "Age of the oldest undelivered change",
