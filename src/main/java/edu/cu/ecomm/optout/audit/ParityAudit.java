@@ -140,27 +140,33 @@ public class ParityAudit {
     public long start(String trigger) {
         AscendExports.Export export = exportToAudit();
         abandonStale();
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        long auditId;
         try {
-            jdbc.update(connection -> {
-                PreparedStatement insert = connection.prepareStatement("insert into parity_audit (started_at, state,"
-                        + " trigger_name, export_id, ascend_count, running_slot) values (?, 'RUNNING', ?, ?, ?, 1)",
-                        new String[] {"id"});
-                insert.setObject(1, toSql(clock.instant()));
-                insert.setString(2, trigger == null ? "OPERATOR" : trigger);
-                insert.setLong(3, export.id());
-                insert.setLong(4, export.values() == null ? 0 : export.values());
-                return insert;
-            }, keys);
+            // Taking the slot and clearing earlier values commit together: a failed delete must not leave this
+            // audit RUNNING with the slot, since the route cannot fail an audit whose id it never received.
+            auditId = transactions.execute(status -> {
+                GeneratedKeyHolder keys = new GeneratedKeyHolder();
+                jdbc.update(connection -> {
+                    PreparedStatement insert = connection.prepareStatement("insert into parity_audit (started_at,"
+                            + " state, trigger_name, export_id, ascend_count, running_slot)"
+                            + " values (?, 'RUNNING', ?, ?, ?, 1)", new String[] {"id"});
+                    insert.setObject(1, toSql(clock.instant()));
+                    insert.setString(2, trigger == null ? "OPERATOR" : trigger);
+                    insert.setLong(3, export.id());
+                    insert.setLong(4, export.values() == null ? 0 : export.values());
+                    return insert;
+                }, keys);
+                long id = keys.getKey().longValue();
+                // Salesforce values of earlier audits are no longer needed: their discrepancies and figures are kept.
+                jdbc.update("delete from audit_salesforce_value where audit_id <> ?", id);
+                return id;
+            });
         } catch (DuplicateKeyException slotTaken) {
             throw new AuditNotStartedException(runningAudit().map(audit -> "audit " + audit.id() + " (" + audit.trigger()
                     + ", started " + audit.startedAt() + ") is still running, on this instance or another; it is"
                     + " taken as abandoned " + inWords(abandonAfter) + " after its start (optout.audit.abandon-after)")
                     .orElse("another audit started at the same moment"));
         }
-        long auditId = keys.getKey().longValue();
-        // Salesforce values of earlier audits are no longer needed: their discrepancies and figures are kept.
-        jdbc.update("delete from audit_salesforce_value where audit_id <> ?", auditId);
         LOG.info("Parity audit {} started ({}) on CU Ascend export {} ({}, {} contacts, {} bad rows)", auditId,
                 trigger, export.id(), export.fileName(), export.values(), export.badRows());
         return auditId;

@@ -18,6 +18,8 @@ import java.util.concurrent.Future;
 
 import edu.cu.ecomm.optout.intake.BulkQueries;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -63,6 +65,33 @@ class OneAuditAtATimeTest {
         weekly.failed(failed, new IllegalStateException("Bulk API job failed"));
 
         assertThat(instance().start("OPERATOR")).isGreaterThan(failed);
+    }
+
+    @Test
+    void aStartThatFailsAfterTakingTheSlotGivesItBackAndTheRetryStarts() {
+        stageExport();
+        long finished = instance().start("SCHEDULE");
+        instance().reported(finished);
+        stageSalesforceValues(finished, 2);
+        JdbcTemplate clearingFails = new JdbcTemplate(db.dataSource) {
+            @Override
+            public int update(String sql, Object... args) {
+                if (sql.startsWith("delete from audit_salesforce_value where audit_id <>")) {
+                    throw new DataAccessResourceFailureException("connection lost");
+                }
+                return super.update(sql, args);
+            }
+        };
+
+        assertThatThrownBy(() -> instance(clearingFails).start("SCHEDULE"))
+                .isInstanceOf(DataAccessResourceFailureException.class);
+
+        // The route never received the failed start's id, so it could not have failed that audit itself.
+        assertThat(instance().isRunning()).isFalse();
+        assertThat(db.jdbc.queryForObject("select count(*) from parity_audit", Long.class)).isEqualTo(1);
+        long retried = instance().start("SCHEDULE");
+        assertThat(retried).isGreaterThan(finished);
+        assertThat(stagedSalesforceValues(finished)).isZero();
     }
 
     @Test
@@ -154,7 +183,11 @@ class OneAuditAtATimeTest {
 
     /** A service instance's audit bean on the shared database; these tests never read Salesforce. */
     private ParityAudit instance() {
-        return new ParityAudit(db.jdbc, db.transactions, new BulkQueries(null), db.exports,
+        return instance(db.jdbc);
+    }
+
+    private ParityAudit instance(JdbcTemplate jdbc) {
+        return new ParityAudit(jdbc, db.transactions, new BulkQueries(null), db.exports,
                 new AuditComparison(db.jdbc), new AuditCorrections(db.jdbc, db.ledger, db.writes()),
                 new AuditReport(db.dataSource, db.transactions, staging, ZoneId.of("America/Denver")), db.deadLetters,
                 db.clock, false, 1000, 50_000, Duration.ofSeconds(5), Duration.ofHours(2), Duration.ofDays(8),
