@@ -2,7 +2,8 @@ package edu.cu.ecomm.optout.audit;
 
 /**
  * An audit taken as abandoned (optout.audit.abandon-after) whose instance came back after all: a later audit holds
- * the slot and may have deleted this one's staged Salesforce values, so it must not compare, correct or report.
+ * the slot and may have deleted this one's staged Salesforce values, so it must not read Salesforce, compare,
+ * correct, report or write its figures.
  */
 public class AuditAbandonedException extends RuntimeException {
 

@@ -197,6 +197,8 @@ public class ParityAudit {
 
     /** Reads every contact's Email Opt Out from Salesforce with a Bulk API 2.0 query job, staging it in chunks. */
     public long readSalesforce(long auditId) {
+        // A whole Bulk API job for an audit taken as abandoned would be wasted: compare would stop it anyway.
+        requireSlot(auditId);
         jdbc.update("delete from audit_salesforce_value where audit_id = ?", auditId);
         Instant readAt = clock.instant();
         AtomicLong contacts = new AtomicLong();
@@ -348,13 +350,19 @@ public class ParityAudit {
             held += byStatus.getOrDefault(DiscrepancyStatus.HELD, 0L);
             corrected += byStatus.getOrDefault(DiscrepancyStatus.CORRECTED, 0L);
         }
-        jdbc.update("""
+        // Only while it holds the slot: an audit taken as abandoned during its comparison or corrections is FAILED,
+        // and writing its figures would turn it back into COMPARED.
+        int updated = jdbc.update("""
                 update parity_audit set state = ?, opted_out_salesforce_only = ?, opted_out_ascend_only = ?,
-                    in_salesforce_only = ?, in_ascend_only = ?, in_flight = ?, held = ?, corrected = ? where id = ?
+                    in_salesforce_only = ?, in_ascend_only = ?, in_flight = ?, held = ?, corrected = ?
+                where id = ? and running_slot is not null
                 """, state, disagreements[DiscrepancyKind.OPTED_OUT_IN_SALESFORCE_ONLY.ordinal()],
                 disagreements[DiscrepancyKind.OPTED_OUT_IN_ASCEND_ONLY.ordinal()],
                 disagreements[DiscrepancyKind.IN_SALESFORCE_ONLY.ordinal()],
                 disagreements[DiscrepancyKind.IN_ASCEND_ONLY.ordinal()], inFlight, held, corrected, auditId);
+        if (updated == 0) {
+            throw new AuditAbandonedException(auditId);
+        }
     }
 
     private static final String FIGURES = """

@@ -9,12 +9,15 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import edu.cu.ecomm.optout.intake.BulkQueries;
 import org.junit.jupiter.api.Test;
@@ -153,7 +156,7 @@ class OneAuditAtATimeTest {
     }
 
     @Test
-    void anAbandonedAuditWhoseInstanceComesBackStopsBeforeComparingCorrectingOrReporting() {
+    void anAbandonedAuditWhoseInstanceComesBackStopsBeforeReadingComparingCorrectingOrReporting() {
         stageExport();
         ParityAudit stuck = instance();
         long lost = stuck.start("SCHEDULE");
@@ -165,6 +168,8 @@ class OneAuditAtATimeTest {
 
         // The stuck instance resumes where it was: comparing what is left would report both contacts as missing.
         String stops = "Parity audit " + lost + " stops here: it was taken as abandoned";
+        assertThatThrownBy(() -> stuck.readSalesforce(lost)).isInstanceOf(AuditAbandonedException.class)
+                .hasMessageStartingWith(stops);
         assertThatThrownBy(() -> stuck.compare(lost)).isInstanceOf(AuditAbandonedException.class)
                 .hasMessageStartingWith(stops);
         assertThatThrownBy(() -> stuck.correct(lost)).isInstanceOf(AuditAbandonedException.class);
@@ -181,14 +186,47 @@ class OneAuditAtATimeTest {
         assertThat(survivor.isRunning()).isTrue();
     }
 
+    @Test
+    void anAuditTakenAsAbandonedWhileItComparesStaysFailed() {
+        stageExport();
+        ParityAudit survivor = instance();
+        // The comparison takes so long that another instance takes the audit as abandoned before its figures are
+        // written.
+        AtomicBoolean abandoned = new AtomicBoolean();
+        AuditComparison slow = new AuditComparison(db.jdbc) {
+            @Override
+            public Map<DiscrepancyKind, Map<DiscrepancyStatus, Long>> counts(long auditId) {
+                if (abandoned.compareAndSet(false, true)) {
+                    db.clock.advance(ABANDON_AFTER.plusMinutes(1));
+                    CompletableFuture.runAsync(() -> survivor.start("OPERATOR")).join();
+                }
+                return super.counts(auditId);
+            }
+        };
+        ParityAudit stuck = instance(db.jdbc, slow);
+        long lost = stuck.start("SCHEDULE");
+        stageSalesforceValues(lost, 2);
+
+        assertThatThrownBy(() -> stuck.compare(lost)).isInstanceOf(AuditAbandonedException.class)
+                .hasMessageStartingWith("Parity audit " + lost + " stops here: it was taken as abandoned");
+
+        assertThat(db.jdbc.queryForMap("select state, in_ascend_only from parity_audit where id = ?", lost))
+                .as("not turned back into COMPARED").containsEntry("state", "FAILED").containsEntry("in_ascend_only", null);
+        assertThat(survivor.isRunning()).isTrue();
+    }
+
     /** A service instance's audit bean on the shared database; these tests never read Salesforce. */
     private ParityAudit instance() {
         return instance(db.jdbc);
     }
 
     private ParityAudit instance(JdbcTemplate jdbc) {
+        return instance(jdbc, new AuditComparison(db.jdbc));
+    }
+
+    private ParityAudit instance(JdbcTemplate jdbc, AuditComparison comparison) {
         return new ParityAudit(jdbc, db.transactions, new BulkQueries(null), db.exports,
-                new AuditComparison(db.jdbc), new AuditCorrections(db.jdbc, db.ledger, db.writes()),
+                comparison, new AuditCorrections(db.jdbc, db.ledger, db.writes()),
                 new AuditReport(db.dataSource, db.transactions, staging, ZoneId.of("America/Denver")), db.deadLetters,
                 db.clock, false, 1000, 50_000, Duration.ofSeconds(5), Duration.ofHours(2), Duration.ofDays(8),
                 ABANDON_AFTER);
