@@ -27,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * stays bounded whatever the file's size. Once read, a contact id already seen on an earlier line is moved to
  * the bad rows (the first line counts) — in SQL, not in memory. The export is then STAGED, and the newest
  * staged export is the one the next audit uses. A file that cannot be audited at all is REJECTED with the
- * reason and a dead letter; the route moves it to the failed folder.
+ * reason and a dead letter; the route moves it to the failed folder. A staging that fails for another reason (the
+ * database away) leaves the export FAILED with the reason and without its partial rows; the route retries the file.
  */
 @Component("ascendExports")
 public class AscendExports {
@@ -75,6 +76,21 @@ public class AscendExports {
      */
     public Export stage(InputStream file, String fileName) {
         long exportId = insertExport(fileName);
+        try {
+            stageRows(exportId, file, fileName);
+        } catch (AscendExportRejectedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            discard(exportId, fileName, e);
+            throw e;
+        }
+        Export export = find(exportId).orElseThrow();
+        LOG.info("CU Ascend export {} staged as export {}: {} contact(s), {} bad row(s)", fileName, exportId,
+                export.values(), export.badRows());
+        return export;
+    }
+
+    private void stageRows(long exportId, InputStream file, String fileName) {
         Chunks chunks = new Chunks(exportId);
         try {
             new AscendExportReader(contactIdColumn, optOutColumn)
@@ -103,12 +119,28 @@ public class AscendExports {
             long bad = jdbc.queryForObject("select count(*) from ascend_export_bad_row where export_id = ?", Long.class, exportId);
             jdbc.update("update ascend_export set state = 'STAGED', value_count = ?, bad_row_count = ?, staged_at = ? where id = ?",
                     values, bad, toSql(clock.instant()), exportId);
+            // In the same transaction: a failing purge must not leave a STAGED export that the retry stages again.
+            purgeOlderThanNewest(keepExports);
         });
-        purgeOlderThanNewest(keepExports);
-        Export export = find(exportId).orElseThrow();
-        LOG.info("CU Ascend export {} staged as export {}: {} contact(s), {} bad row(s)", fileName, exportId,
-                export.values(), export.badRows());
-        return export;
+    }
+
+    /**
+     * A staging that failed for another reason (the database away): the export becomes FAILED with the reason and
+     * its partial rows go, so no RECEIVING export is left behind; the route's retry stages the file as a new export.
+     * Should the database still be away, the export stays RECEIVING with what was written.
+     */
+    private void discard(long exportId, String fileName, RuntimeException failure) {
+        try {
+            transactions.executeWithoutResult(status -> {
+                jdbc.update("delete from ascend_export_value where export_id = ?", exportId);
+                jdbc.update("delete from ascend_export_bad_row where export_id = ?", exportId);
+                jdbc.update("update ascend_export set state = 'FAILED', error = ? where id = ?",
+                        abbreviate(String.valueOf(failure), 4000), exportId);
+            });
+        } catch (RuntimeException cleanUp) {
+            failure.addSuppressed(cleanUp);
+        }
+        LOG.warn("CU Ascend export {} (export {}) could not be staged: {}", fileName, exportId, failure.toString());
     }
 
     /** A file that failed for another reason (after the retries): an operator sees it in the dead letters. */

@@ -4,7 +4,13 @@ import static edu.cu.ecomm.optout.audit.AuditDatabase.contact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 class AscendExportsTest {
 
@@ -57,6 +63,45 @@ class AscendExportsTest {
         assertThat(db.exports.newestStaged()).hasValueSatisfying(export -> assertThat(export.values()).isEqualTo(1));
         assertThat(db.deadLetters.open()).singleElement()
                 .satisfies(letter -> assertThat(letter.reason()).contains("export.csv rejected"));
+    }
+
+    @Test
+    void aStagingThatFailsPartWayIsFailedWithoutItsPartialRowsAndTheRetryStagesAnew() {
+        AscendExports.Export earlier = db.stage("ContactId,EmailOptOut\n" + contact(1) + ",TRUE\n");
+        StringBuilder csv = new StringBuilder("ContactId,EmailOptOut\n");
+        for (int i = 1; i <= 7; i++) {
+            csv.append(contact(i)).append(",TRUE\n");
+        }
+        // The first chunk (3 rows) is written, then the database goes away.
+        JdbcTemplate failsOnSecondChunk = new JdbcTemplate(db.dataSource) {
+            private int chunks;
+
+            @Override
+            public int[] batchUpdate(String sql, List<Object[]> batchArgs) {
+                if (sql.startsWith("insert into ascend_export_value") && ++chunks == 2) {
+                    throw new DataAccessResourceFailureException("connection lost");
+                }
+                return super.batchUpdate(sql, batchArgs);
+            }
+        };
+        AscendExports failing = new AscendExports(failsOnSecondChunk, db.transactions, db.deadLetters, db.clock,
+                "ContactId", "EmailOptOut", 3, 3);
+
+        assertThatThrownBy(() -> failing.stage(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
+                "export.csv")).isInstanceOf(DataAccessResourceFailureException.class);
+
+        AscendExports.Export failed = db.exports.newest().orElseThrow();
+        assertThat(failed.id()).isGreaterThan(earlier.id());
+        assertThat(failed.state()).isEqualTo("FAILED");
+        assertThat(failed.error()).contains("connection lost");
+        assertThat(db.jdbc.queryForObject("select count(*) from ascend_export_value where export_id = ?", Long.class,
+                failed.id())).as("partial rows removed").isZero();
+        assertThat(db.exports.newestStaged()).hasValueSatisfying(e -> assertThat(e.id()).isEqualTo(earlier.id()));
+
+        AscendExports.Export retried = db.stage(csv.toString());
+        assertThat(retried.values()).isEqualTo(7);
+        assertThat(db.jdbc.queryForObject("select count(*) from ascend_export where state = 'RECEIVING'", Long.class))
+                .isZero();
     }
 
     @Test
