@@ -2,7 +2,9 @@ package edu.cu.ecomm.optout.audit;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
@@ -44,6 +46,11 @@ public class AuditCorrections {
         this.writes = writes;
     }
 
+    /** The kinds Salesforce has a value for ({@link DiscrepancyKind#correctable}), as an SQL list. */
+    private static final String CORRECTABLE_KINDS = Arrays.stream(DiscrepancyKind.values())
+            .filter(DiscrepancyKind::correctable).map(kind -> "'" + kind.name() + "'")
+            .collect(Collectors.joining(", "));
+
     static String eventId(long exportId, boolean optedOut) {
         return "audit:" + exportId + ":" + (optedOut ? "OPT_OUT" : "OPT_IN");
     }
@@ -59,9 +66,9 @@ public class AuditCorrections {
         while (true) {
             List<Object[]> chunk = jdbc.query("""
                     select contact_id, salesforce_opted_out from parity_discrepancy
-                    where audit_id = ? and status = 'OPEN' and kind <> 'IN_ASCEND_ONLY' and contact_id > ?
+                    where audit_id = ? and status = 'OPEN' and kind in (%s) and contact_id > ?
                     order by contact_id limit ?
-                    """, (rs, n) -> new Object[] {rs.getString(1), rs.getBoolean(2)}, auditId, after, chunkSize);
+                    """.formatted(CORRECTABLE_KINDS), (rs, n) -> new Object[] {rs.getString(1), rs.getBoolean(2)}, auditId, after, chunkSize);
             if (chunk.isEmpty()) {
                 return recorded;
             }
