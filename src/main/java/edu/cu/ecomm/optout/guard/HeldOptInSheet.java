@@ -18,13 +18,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The held opt-ins, for the weekly export: a file of its own next to the Re-subscribe Request Sheet
- * ({@code held-opt-ins-<yyyy-MM-dd-HHmm>.csv}, same endpoint, same run). Its columns are not the sheet's — a held
- * opt-in has no business unit or shirt colour, it has a transaction, an origin and a reason — so mixing them in
- * one table would leave most cells empty and the admin guessing. One row per held opt-in, sorted by transaction
- * then contact, each row repeating its transaction's figures, so a spreadsheet filter on the Transaction column
- * shows one data load; the last column says which JMX operation acts on it. Held opt-ins are listed every week
- * until an admin releases or rejects them. UTF-8, header row, RFC 4180, formulas neutralised ({@link CsvCells}).
+ * The held opt-ins in detail, for the weekly export: a file next to the Re-subscribe Request Sheet
+ * ({@code held-opt-ins-<yyyy-MM-dd-HHmm>.csv}, same endpoint, same run). The sheet has one summary row per held
+ * opt-in (kind HELD_OPT_IN: contact, reason, when recorded); this file has the detail the sheet's columns have no
+ * room for — a held opt-in has no business unit or shirt colour, it has a transaction and an origin. One row per
+ * held opt-in, sorted by transaction then contact, each row repeating its transaction's figures, so a spreadsheet
+ * filter on the Transaction column shows one data load; the last column says which JMX operation acts on it.
+ * Held opt-ins are listed every week until an admin releases or rejects them. UTF-8, header row, RFC 4180,
+ * formulas neutralised ({@link CsvCells}).
  *
  * <p>Each row also shows the contact's Name and Email as Salesforce has them now (SOQL, 200 contacts a query), so
  * that an admin can tell a person's opt-in from a data load's, for the first {@value #MAX_NAMED} held contacts: a
