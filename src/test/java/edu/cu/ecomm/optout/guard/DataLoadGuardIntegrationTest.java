@@ -267,7 +267,6 @@ class DataLoadGuardIntegrationTest extends ServiceIntegrationTest {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    /** New contacts, not opted out, created in one transaction through the emulator (their CREATE events flow). */
     @Test
     void aDataLoadTooLargeForChangeEventsIsCaughtUpAndItsOptInsAreHeldAsOneCatchUp() {
         List<String> contacts = optedOutContacts(60);
@@ -309,6 +308,7 @@ class DataLoadGuardIntegrationTest extends ServiceIntegrationTest {
         return keys.get(0);
     }
 
+    /** New contacts, not opted out, created in one transaction through the emulator (their CREATE events flow). */
     private List<String> newContacts(int n) {
         List<String> ids = salesforce.http().seedContacts(n, seed++);
         // About one in fourteen is seeded opted out; start every one of them opted in for a clean test.
