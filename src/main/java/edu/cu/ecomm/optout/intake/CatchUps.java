@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 
 import edu.cu.ecomm.optout.intake.ContactReconciler.Result;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
@@ -105,6 +106,15 @@ public class CatchUps {
     /** True once a snapshot has been asked for (pending or done). */
     public boolean snapshotRequested() {
         return jdbc.queryForObject("select count(*) from catch_up_request where kind = ?", Long.class, SNAPSHOT) > 0;
+    }
+
+    /**
+     * When the first snapshot or catch-up was asked for, pending or done: on a first start, the moment intake
+     * started watching. Empty when none ever was.
+     */
+    public Optional<Instant> firstRequestedAt() {
+        return Optional.ofNullable(jdbc.query("select min(requested_at) as first_requested from catch_up_request",
+                rs -> rs.next() ? SqlTime.instant(rs, "first_requested") : null));
     }
 
     public long pendingCount() {

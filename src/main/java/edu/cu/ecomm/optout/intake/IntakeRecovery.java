@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * commit would move the checkpoint past it and it would be lost without a trace. So intake stops committing at
  * once ({@link #checkNotHalted}: every later record fails fast, nothing moves the checkpoint) and, after
  * {@code optout.intake.restart-delay}, restarts its subscription from the stored checkpoint, which still names
- * the event before the lost one; it keeps trying until the database takes the event or its dead letter. The
+ * the event before the lost one (or, if none is stored yet, subscribes at LATEST with a catch-up from the first
+ * start, {@link IntakeResume}); it keeps trying until the database takes the event or its dead letter. The
  * events after it arrive again and are recorded once (unique on event and contact).
  */
 @Component("intakeRecovery")

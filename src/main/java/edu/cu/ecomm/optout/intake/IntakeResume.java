@@ -22,7 +22,9 @@ import org.springframework.stereotype.Component;
  *     hours): CUSTOM, after the checkpoint's replay id;</li>
  * <li>a checkpoint older than that: its events are gone, so LATEST, plus a catch-up from the checkpoint's
  *     commit time that covers the hole;</li>
- * <li>no checkpoint and nothing known (first start): LATEST, plus the initial snapshot of every contact.</li>
+ * <li>no checkpoint and nothing known (first start): LATEST, plus the initial snapshot of every contact;</li>
+ * <li>no checkpoint but values known (started before, no event recorded since): LATEST, plus a catch-up from
+ *     when intake first started watching (its first snapshot or catch-up request).</li>
  * </ul>
  * The catch-up or snapshot is asked for durably before the subscription opens, so a crash cannot skip it.
  */
@@ -95,7 +97,18 @@ public class IntakeResume {
                 catchUps.requestAfterResubscribe(clock.instant(), "first start: changes made while intake subscribed");
                 return new StartingPoint("LATEST", null, "first start; the initial snapshot seeds the known values");
             }
-            return new StartingPoint("LATEST", null, "no checkpoint stored yet");
+            // Values are known but no event was recorded yet (a quiet org, a pause, a fail-over, a halt on the first
+            // event): changes made while intake was down reach it by no event. A catch-up from when intake first
+            // started watching covers them; it records only what differs, so the wide window costs reads only.
+            Optional<Instant> watchingSince = catchUps.firstRequestedAt();
+            if (watchingSince.isEmpty()) {
+                return new StartingPoint("LATEST", null, "no checkpoint stored yet and no record of when intake"
+                        + " first started; catch up by hand from the time it did");
+            }
+            catchUps.requestAfterResubscribe(watchingSince.get(), "no checkpoint yet: changes since intake first"
+                    + " started watching at " + watchingSince.get() + "; subscribed at LATEST");
+            return new StartingPoint("LATEST", null, "no checkpoint stored yet; a catch-up from "
+                    + watchingSince.get() + ", when intake first started watching, covers the time it was down");
         }
         Checkpoint checkpoint = stored.get();
         Instant last = checkpoint.commitTimestamp() != null ? checkpoint.commitTimestamp() : checkpoint.updatedAt();

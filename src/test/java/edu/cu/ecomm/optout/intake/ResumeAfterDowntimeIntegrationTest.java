@@ -113,6 +113,32 @@ class ResumeAfterDowntimeIntegrationTest {
     }
 
     @Test
+    void aRestartBeforeAnyEventWasRecordedCatchesUpWithTheChangesMadeWhileStopped() {
+        start(SalesforceEmulator.onPorts(0, 0));
+        List<String> contacts = org.newContacts(2, "Quiet");
+        org.start();
+        // A quiet go-live: the snapshot and its catch-up run, no event arrives, so no checkpoint is stored.
+        await().atMost(PATIENCE).until(() -> org.database().queryForObject("select count(*) from catch_up_request"
+                + " where state = 'PENDING'", Long.class) == 0);
+        org.stop();
+
+        specialist.setOptOut(contacts.get(0), true);
+        org.start();
+
+        await().atMost(PATIENCE).until(() -> org.database().queryForObject(
+                "select count(*) from catch_up_request where state = 'PENDING'", Long.class) == 0);
+        String marker = org.newContacts(1, "Quiet").get(0);
+        specialist.setOptOut(marker, true);
+        await().atMost(PATIENCE).until(() -> org.ledger().forContact(marker).size() == 1);
+        assertThat(org.ledger().forContact(contacts.get(0))).as("the opt-out made while stopped")
+                .singleElement().satisfies(change -> {
+                    assertThat(change.source()).isEqualTo(ChangeSource.CATCHUP);
+                    assertThat(change.optedOut()).isTrue();
+                });
+        assertThat(org.ledger().forContact(contacts.get(1))).isEmpty();
+    }
+
+    @Test
     void initialSnapshotIsSentToAscendWhenAsked() {
         start(SalesforceEmulator.onPorts(0, 0));
         List<String> seeded = salesforce.http().seedContacts(12, 12);
