@@ -56,11 +56,13 @@ public class CatchUps {
     private final MeterRegistry meters;
     private final Duration lookBack;
     private final Duration settle;
+    private final Duration overlap;
 
     public CatchUps(JdbcTemplate jdbc, Clock clock, SalesforceOptOutValues salesforce, ContactReconciler reconciler,
                     LedgerWrites writes, InitialSnapshot snapshot, MeterRegistry meters,
                     @Value("${optout.catch-up.look-back:PT2H}") Duration lookBack,
-                    @Value("${optout.catch-up.settle:PT30S}") Duration settle) {
+                    @Value("${optout.catch-up.settle:PT30S}") Duration settle,
+                    @Value("${optout.catch-up.overlap:PT15M}") Duration overlap) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.salesforce = salesforce;
@@ -70,6 +72,7 @@ public class CatchUps {
         this.meters = meters;
         this.lookBack = lookBack;
         this.settle = settle;
+        this.overlap = overlap;
     }
 
     /** Asks for a catch-up from {@code from}; joins the caller's transaction, so it is durable with it. */
@@ -164,7 +167,11 @@ public class CatchUps {
     }
 
     /**
-     * Catches up from {@code from} now: reads every contact changed since, records what differs.
+     * Catches up from {@code from} now: reads every contact changed since, records what differs. The query starts
+     * {@code optout.catch-up.overlap} earlier: callers start from a commit time, but a record's SystemModstamp is
+     * set when it is modified inside its transaction, up to the transaction's length before the commit (an
+     * overflow event's transaction has over 100,000 changes). The overlap records nothing twice: event ids are
+     * deterministic and a value equal to or older than the ledger's is skipped.
      *
      * @param from   an {@link Instant} or ISO-8601 text ({@code 2026-11-27T06:00:00Z}) — what an operator types
      * @param reason for the log; may be null
@@ -172,9 +179,9 @@ public class CatchUps {
     public Report catchUpFrom(Object from, String reason) {
         Instant start = from instanceof Instant instant ? instant : parse(String.valueOf(from));
         String why = reason == null || reason.isBlank() ? "requested" : reason;
-        LOG.info("Catch-up from {} ({}) starting", start, why);
+        LOG.info("Catch-up from {} ({}) starting; Salesforce is read from {} earlier", start, why, overlap);
         Result[] total = {Result.none()};
-        salesforce.modifiedSince(start, page -> {
+        salesforce.modifiedSince(start.minus(overlap), page -> {
             Result result = writes.inTransaction(() -> reconciler.reconcile(page, ChangeSource.CATCHUP, "CATCHUP",
                     value -> "catchup:" + value.systemModstamp().toEpochMilli(), GuardedTransaction.catchUp(start)));
             total[0] = total[0].plus(result);

@@ -31,7 +31,11 @@ public class SalesforceOptOutValues {
     public static final int IDS_PER_QUERY = 200;
 
     static final String FIELDS = "Id, HasOptedOutOfEmail, SystemModstamp";
-    /** SOQL date-time literal; whole seconds, so a query from T may start up to a second early, never late. */
+    /**
+     * SOQL date-time literal; whole seconds, so a query from T starts up to a second before T. That alone does not
+     * cover a transaction's length: SystemModstamp is set at modification, before the commit, so a caller starting
+     * from a commit time must start earlier ({@link CatchUps} subtracts {@code optout.catch-up.overlap}).
+     */
     static final DateTimeFormatter SOQL_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
             .withZone(java.time.ZoneOffset.UTC);
     /** Salesforce writes {@code 2026-11-27T10:15:30.000+0000}. */
