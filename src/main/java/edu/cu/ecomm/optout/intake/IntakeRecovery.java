@@ -55,7 +55,15 @@ public class IntakeRecovery implements DisposableBean {
 
     /** An event is lost from the stream: stop committing now, restart from the checkpoint after the delay. */
     void halt(String eventId, RuntimeException cause) {
-        String why = "event " + eventId + " could be neither recorded nor sent to the dead letters (" + cause.getMessage() + ")";
+        haltBecause("event " + eventId + " could be neither recorded nor sent to the dead letters (" + cause.getMessage() + ")");
+    }
+
+    /**
+     * The only trace of a loss in the stream (a rejected replay id, an event camel-salesforce skipped) could not be
+     * stored: stop committing now, so the checkpoint stays before it, and restart from the checkpoint after the
+     * delay, where Salesforce shows the loss again.
+     */
+    void haltBecause(String why) {
         if (halted.compareAndSet(null, why)) {
             LOG.error("Intake halted: {}. It restarts from the stored checkpoint in {}.", why, delay);
             restarts.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);

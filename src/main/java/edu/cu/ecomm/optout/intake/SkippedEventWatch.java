@@ -8,6 +8,8 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
 import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -16,10 +18,13 @@ import org.springframework.stereotype.Component;
  * and, when it cannot, logs the error and skips the event — the route never sees it, and the payload is gone.
  * Its only trace is that log line, so this watches for it and turns each one into a dead letter (reason and
  * time; no payload exists) for the operator, whose remedy is a catch-up from that time (replaying the letter
- * runs it; the periodic sweep also finds what the event changed).
+ * runs it; the periodic sweep also finds what the event changed). If the database refuses the letter, intake
+ * halts ({@link IntakeRecovery}) and restarts from the checkpoint, before the skipped event, until it takes it.
  */
 @Component
 class SkippedEventWatch extends CamelSalesforceLogWatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SkippedEventWatch.class);
 
     /** camel-salesforce 4.17 logs {@code LOG.error(e.toString(), e)} here for an event it could not process. */
     static final String CLIENT_LOGGER =
@@ -28,14 +33,16 @@ class SkippedEventWatch extends CamelSalesforceLogWatch {
     private final DeadLetters deadLetters;
     private final ReplayCheckpoints checkpoints;
     private final MeterRegistry meters;
+    private final IntakeRecovery recovery;
     private final String topic;
 
     SkippedEventWatch(DeadLetters deadLetters, ReplayCheckpoints checkpoints, MeterRegistry meters,
-                      @Value("${optout.intake.topic}") String topic) {
+                      IntakeRecovery recovery, @Value("${optout.intake.topic}") String topic) {
         super("optout-skipped-event-watch", CLIENT_LOGGER);
         this.deadLetters = deadLetters;
         this.checkpoints = checkpoints;
         this.meters = meters;
+        this.recovery = recovery;
         this.topic = topic;
     }
 
@@ -46,6 +53,8 @@ class SkippedEventWatch extends CamelSalesforceLogWatch {
         if (event.getLevel() != Level.ERROR || thrown == null || !isSkippedEventMessage(event, thrown)) {
             return;
         }
+        // Skipped whatever happens next: counted before the database is asked to keep its trace.
+        meters.counter("optout.intake.events", "outcome", "skipped").increment();
         try {
             // Events arrive in commit order, so the skipped one is no older than the last recorded one: a
             // catch-up from the checkpoint's commit time (the letter's catch_up_from) finds what it changed.
@@ -54,9 +63,14 @@ class SkippedEventWatch extends CamelSalesforceLogWatch {
             deadLetters.record(ContactChangeRecorder.ROUTE_ID, "event skipped by camel-salesforce, which could not"
                     + " decode it: " + event.getFormattedMessage()
                     + " (payload not available; run a catch-up from this time)", null, null, null, null, from);
-            meters.counter("optout.intake.events", "outcome", "skipped").increment();
         } catch (RuntimeException e) {
-            addError("could not record a skipped event", e);
+            // Without its dead letter the skip leaves no trace once the checkpoint moves past it. Halted, intake
+            // restarts from the checkpoint, the event arrives again and is decoded, or skipped and dead-lettered,
+            // once the database takes it. (This class's logger is not the watched one: no loop back here.)
+            LOG.error("Could not record the dead letter of an event camel-salesforce skipped: {}",
+                    event.getFormattedMessage(), e);
+            recovery.haltBecause("the dead letter of an event camel-salesforce skipped could not be recorded ("
+                    + e.getMessage() + ")");
         }
     }
 
