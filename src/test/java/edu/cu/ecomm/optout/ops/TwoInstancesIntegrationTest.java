@@ -21,6 +21,8 @@ import edu.cu.ecomm.optout.support.EmulatedServiceProperties;
 import edu.cu.ecomm.optout.support.RunningService;
 import edu.cu.ecomm.optout.support.SalesforceRestClient;
 import edu.cu.ecomm.optout.support.TestDatabases;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +118,24 @@ class TwoInstancesIntegrationTest {
         assertThat(ledger(second).count()).as("every change once").isEqualTo(8 + 12 + 2 + 1);
         contacts.forEach(id -> assertThat(ledger(second).forContact(id)).as("changes of %s", id)
                 .hasSize(contacts.indexOf(id) < 2 ? 2 : 1));
+    }
+
+    @Test
+    void pendingCatchUpsSnapshotsAndGapReReadsRunOnTheLeaderOnly() {
+        RunningService first = start();
+        RunningService second = start();
+        await().atMost(PATIENCE).until(() -> second.bean(IntakeControl.class).role().equals("standby"));
+        assertThat(first.bean(IntakeControl.class).role()).isEqualTo("leader");
+
+        // Each would otherwise run the same pending snapshot (a Bulk API job per node) and the same catch-up.
+        for (String route : List.of("catch-up-requests", "gap-requery")) {
+            assertThat(routeStatus(first, route)).as("%s on the leader", route).isEqualTo(ServiceStatus.Started);
+            assertThat(routeStatus(second, route)).as("%s on the standby", route).isNotEqualTo(ServiceStatus.Started);
+        }
+    }
+
+    private static ServiceStatus routeStatus(RunningService service, String routeId) {
+        return service.bean(CamelContext.class).getRouteController().getRouteStatus(routeId);
     }
 
     private RunningService start() {
