@@ -130,7 +130,7 @@ public class DataLoadGuard {
      * Holds the opt-ins a transaction had recorded before it crossed the limit, unless already delivered: those
      * still RECEIVED (not dispatched yet) and those READY but not yet in a batch being delivered (a PENDING batch
      * may already have written them into its file; its marker then leaves them as they are). For a READY one the
-     * opt-in flow has run or is about to: its Marketing Cloud look-up is taken off the queue if it has not run yet,
+     * opt-in flow has run or is about to: its Marketing Cloud look-up is taken off the queue, finished or not,
      * and the re-subscribe requests it opened are closed, unless an urgent one's help-desk ticket has gone out (that
      * ticket exists); a release looks the contact up again and opens what is still needed.
      */

@@ -64,12 +64,14 @@ public class OptInQueue {
     }
 
     /**
-     * Takes the pending look-ups of these changes off the queue (the data-load guard held their opt-ins; a release
-     * queues them again); a look-up already claimed runs on. Returns how many were taken off.
+     * Takes the look-ups of these changes off the queue, pending or done (the data-load guard held their opt-ins).
+     * A done one goes too: a release queues the opt-in again, and {@link #enqueue} would find its row and do
+     * nothing, so the contact would never be looked up again nor its closed requests reopened. Returns how many
+     * were taken off.
      */
     public int withdraw(Collection<Long> changeIds) {
-        return BatchUpdates.rowsChanged(jdbc.batchUpdate("delete from optin_lookup where change_id = ? and state = ?",
-                changeIds.stream().map(id -> new Object[] {id, PENDING}).toList()));
+        return BatchUpdates.rowsChanged(jdbc.batchUpdate("delete from optin_lookup where change_id = ?",
+                changeIds.stream().map(id -> new Object[] {id}).toList()));
     }
 
     /** Claims up to a batch of due look-ups, oldest first. */

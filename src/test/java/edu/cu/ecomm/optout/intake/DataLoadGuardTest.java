@@ -5,17 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import edu.cu.ecomm.optout.guard.HeldOptIns;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ContactChange;
 import edu.cu.ecomm.optout.ledger.KnownValues;
+import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import edu.cu.ecomm.optout.optin.BusinessUnit;
 import edu.cu.ecomm.optout.optin.FlowsFixture;
+import edu.cu.ecomm.optout.optin.OptInLookup;
+import edu.cu.ecomm.optout.optin.ResubscribeRequest;
 import edu.cu.ecomm.optout.optin.ShirtColour;
 import edu.cu.ecomm.optout.optin.UnitStatus;
 import edu.cu.ecomm.optout.optout.ContactPreferences;
@@ -83,6 +88,25 @@ class DataLoadGuardTest {
     }
 
     @Test
+    void aReleasedOptInWhoseLookUpHadFinishedIsLookedUpAgain() {
+        List<ContactChange> first = record("tx-1", 15, PERSON);
+        String red = first.get(0).contactId();
+        f.marketingCloud.subscriber(red, FlowsFixture.BOULDER, "Unsubscribed");
+        first.forEach(this::optInFlow);
+        lookUpDue();
+        assertThat(f.requests.open()).extracting(ResubscribeRequest::contactId).containsExactly(red);
+
+        record("tx-1", 6, PERSON);
+        assertThat(f.requests.open()).as("closed by the hold").isEmpty();
+        new HeldOptIns(f.jdbc, new LedgerWrites(f.jdbc, f.transaction), f.clock, false).releaseTransaction("tx-1");
+        f.ledger.received(100).forEach(this::optInFlow);
+
+        assertThat(f.queue.countPending()).as("all 21 released, the 15 looked up before too").isEqualTo(21);
+        lookUpDue();
+        assertThat(f.requests.open()).extracting(ResubscribeRequest::contactId).containsExactly(red);
+    }
+
+    @Test
     void anEarlierOptInAlreadyInABatchBeingDeliveredIsLeftToThatBatch() {
         List<ContactChange> first = record("tx-1", 5, PERSON);
         first.forEach(c -> f.ledger.markReady(c.id()));
@@ -146,6 +170,23 @@ class DataLoadGuardTest {
         assertThat(guard.forgetUnheldTransactions()).isEqualTo(1);
         assertThat(f.jdbc.queryForList("select transaction_key from guard_transaction", String.class))
                 .containsExactly("tx-mass");
+    }
+
+    /** What the opt-in route does with a change change-dispatch hands it: ready, look-up queued. */
+    private void optInFlow(ContactChange optIn) {
+        if (f.ledger.markReady(optIn.id())) {
+            f.queue.enqueue(optIn);
+        }
+    }
+
+    /** What opt-in-lookups does with the due look-ups, every contact found in Salesforce. */
+    private void lookUpDue() {
+        List<OptInLookup> batch = f.queue.claimDue();
+        Map<String, ContactPreferences> contacts = new HashMap<>();
+        for (String contact : f.queue.contactIds(batch)) {
+            contacts.put(contact, new ContactPreferences(contact, "Someone", "someone@example.edu", false, Map.of()));
+        }
+        f.outcomes.record(batch, contacts, f.marketingCloudStatuses.lookUp(contacts.keySet()));
     }
 
     private List<ContactChange> record(String transaction, int optIns, String origin) {
