@@ -3,16 +3,16 @@ package edu.cu.ecomm.optout.optin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import edu.cu.ecomm.optout.guard.HeldOptIns;
 import edu.cu.ecomm.optout.support.MutableClock;
+import edu.cu.ecomm.optout.support.TestDatabases;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
@@ -24,8 +24,9 @@ import edu.cu.ecomm.optout.optout.PreferenceWarnings;
 import edu.cu.ecomm.optout.optout.SalesforceContacts;
 
 /**
- * The opt-in/opt-out beans wired by hand over a fresh in-memory H2 database (PostgreSQL mode, every Flyway
- * migration applied), as Spring would wire them. Business units: parent 100 "CU System", children 200
+ * The opt-in/opt-out beans wired by hand over a fresh database with every Flyway migration applied (in-memory H2 in
+ * PostgreSQL mode, or a new PostgreSQL schema when {@code OPTOUT_TEST_DATABASE=postgres}, see {@link TestDatabases}),
+ * as Spring would wire them. Business units: parent 100 "CU System", children 200
  * "CU Boulder" and 300 "CU Denver".
  */
 public class FlowsFixture {
@@ -35,7 +36,7 @@ public class FlowsFixture {
     public static final long DENVER = 300;
     public static final String PREFERENCES = "Pref_Alumni_News__c,Pref_Events__c,Pref_Giving__c";
 
-    public final JdbcDataSource dataSource = new JdbcDataSource();
+    public final DataSource dataSource = TestDatabases.migrated();
     public final JdbcTemplate jdbc;
     public final DataSourceTransactionManager transactionManager;
     public final TransactionTemplate transaction;
@@ -64,10 +65,6 @@ public class FlowsFixture {
     }
 
     public FlowsFixture(int batchSize) {
-        dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        dataSource.setUser("sa");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         jdbc = new JdbcTemplate(dataSource);
         transactionManager = new DataSourceTransactionManager(dataSource);
         transaction = new TransactionTemplate(transactionManager);
