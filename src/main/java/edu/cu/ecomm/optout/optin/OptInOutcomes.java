@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import edu.cu.ecomm.optout.ledger.ChangeLedger;
+import edu.cu.ecomm.optout.ledger.ContactChange;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
+import edu.cu.ecomm.optout.ledger.Direction;
 import edu.cu.ecomm.optout.marketingcloud.SubscriberStatus;
 import edu.cu.ecomm.optout.optout.ContactPreferences;
 import edu.cu.ecomm.optout.optout.PreferenceCheck;
@@ -19,8 +22,9 @@ import edu.cu.ecomm.optout.optout.PreferenceCheck;
  * Stores the outcome of a batch of opt-in look-ups, one transaction per opt-in: the status in every business
  * unit, a re-subscribe request for every unit where the subscriber is not green (or not found), the
  * "no category re-checked" warning, and the look-up marked done. Green or not found everywhere: nothing more.
- * A contact Salesforce shows opted out again by the time of the look-up gets its statuses stored and nothing
- * else.
+ * A contact opted out again by the time of the look-up (Salesforce shows it, or the ledger holds a later opt-out)
+ * gets its statuses stored and nothing else. A look-up that is no longer pending when its outcome arrives (its
+ * opt-in was held meanwhile, or another node finished it) records nothing at all.
  */
 @Component("optInOutcomes")
 public class OptInOutcomes {
@@ -32,17 +36,19 @@ public class OptInOutcomes {
     private final ResubscribeRequests requests;
     private final PreferenceCheck preferenceCheck;
     private final OptInQueue queue;
+    private final ChangeLedger ledger;
     private final DeadLetters deadLetters;
     private final TransactionTemplate transaction;
 
     public OptInOutcomes(BusinessUnits units, SubscriberStatuses statuses, ResubscribeRequests requests,
-                         PreferenceCheck preferenceCheck, OptInQueue queue, DeadLetters deadLetters,
-                         TransactionTemplate transaction) {
+                         PreferenceCheck preferenceCheck, OptInQueue queue, ChangeLedger ledger,
+                         DeadLetters deadLetters, TransactionTemplate transaction) {
         this.units = units;
         this.statuses = statuses;
         this.requests = requests;
         this.preferenceCheck = preferenceCheck;
         this.queue = queue;
+        this.ledger = ledger;
         this.deadLetters = deadLetters;
         this.transaction = transaction;
     }
@@ -66,19 +72,28 @@ public class OptInOutcomes {
     }
 
     private int recordOne(OptInLookup lookup, ContactPreferences contact, List<SubscriberStatus> records) {
+        // First, before storing anything: a held opt-in must have no look-up outcome (statuses, requests, tickets).
+        if (!queue.complete(lookup.changeId())) {
+            LOG.info("Opt-in look-up of change {} (contact {}) is no longer pending (held or done meanwhile);"
+                    + " its outcome is not recorded", lookup.changeId(), lookup.contactId());
+            return 0;
+        }
         if (contact == null) {
             deadLetters.record("opt-in-lookups", "Contact not found in Salesforce; Marketing Cloud checked without"
                     + " name, urgency or preference check", lookup.toString(), null, null, lookup.contactId());
             contact = new ContactPreferences(lookup.contactId(), null, null, false, Map.of());
-        } else if (!contact.optedOut()) {
+        }
+        // Salesforce was read before Marketing Cloud; an opt-out since then is in the ledger, and its opt-out flow
+        // may already have closed the contact's requests, finding none: a request opened now would stay open.
+        boolean optedOutAgain = contact.optedOut() || optedOutSince(lookup);
+        if (!optedOutAgain) {
             preferenceCheck.afterOptIn(lookup.changeId(), contact);
         }
         List<UnitStatus> perUnit = units.statuses(records);
         statuses.record(lookup.changeId(), lookup.contactId(), perUnit);
-        if (contact.optedOut()) {
-            // Opted out again before the look-up ran: nobody should re-subscribe the contact now.
+        if (optedOutAgain) {
+            // Opted out again before the look-up finished: nobody should re-subscribe the contact now.
             LOG.info("Contact {} opted out again before its opt-in look-up; no re-subscribe request", lookup.contactId());
-            queue.complete(lookup.changeId());
             return 0;
         }
         int opened = 0;
@@ -89,7 +104,19 @@ public class OptInOutcomes {
                         unit.unit().name(), unit.status(), unit.colour());
             }
         }
-        queue.complete(lookup.changeId());
         return opened;
+    }
+
+    /** Whether the ledger holds an opt-out of the contact committed after this opt-in (ordered as intake orders). */
+    private boolean optedOutSince(OptInLookup lookup) {
+        List<ContactChange> changes = ledger.forContact(lookup.contactId());
+        return changes.stream().filter(c -> c.id() == lookup.changeId()).findFirst()
+                .map(optIn -> changes.stream().anyMatch(c -> c.direction() == Direction.OPT_OUT && isLater(c, optIn)))
+                .orElse(false);
+    }
+
+    private static boolean isLater(ContactChange change, ContactChange than) {
+        int byCommit = change.commitTimestamp().compareTo(than.commitTimestamp());
+        return byCommit > 0 || (byCommit == 0 && change.id() > than.id());
     }
 }

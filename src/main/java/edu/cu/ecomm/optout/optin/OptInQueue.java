@@ -66,8 +66,9 @@ public class OptInQueue {
     /**
      * Takes the look-ups of these changes off the queue, pending or done (the data-load guard held their opt-ins).
      * A done one goes too: a release queues the opt-in again, and {@link #enqueue} would find its row and do
-     * nothing, so the contact would never be looked up again nor its closed requests reopened. Returns how many
-     * were taken off.
+     * nothing, so the contact would never be looked up again nor its closed requests reopened. A look-up already
+     * claimed and still running finds its row gone and records nothing ({@link #complete}). Returns how many were
+     * taken off.
      */
     public int withdraw(Collection<Long> changeIds) {
         return BatchUpdates.rowsChanged(jdbc.batchUpdate("delete from optin_lookup where change_id = ?",
@@ -99,10 +100,16 @@ public class OptInQueue {
         return batch.stream().map(OptInLookup::contactId).distinct().toList();
     }
 
-    /** Marks a look-up done; joins the caller's transaction (the one storing its outcome). */
-    public void complete(long changeId) {
-        jdbc.update("update optin_lookup set state = ?, completed_at = ?, last_error = null where change_id = ?",
-                DONE, toSql(clock.instant()), changeId);
+    /**
+     * Marks a look-up done if it is still pending; joins the caller's transaction (the one storing its outcome),
+     * which calls it before storing anything: false means the look-up is no longer this worker's to record, and
+     * nothing may be. Its row is gone when the data-load guard held the opt-in meanwhile ({@link #withdraw}; a
+     * release queues it again), or done when another node claimed it after this worker's lease ran out. The row
+     * lock it takes orders it with a concurrent withdraw: whichever commits second sees the other's work.
+     */
+    public boolean complete(long changeId) {
+        return jdbc.update("update optin_lookup set state = ?, completed_at = ?, last_error = null"
+                + " where change_id = ? and state = ?", DONE, toSql(clock.instant()), changeId, PENDING) == 1;
     }
 
     /** Puts a batch back with back-off after Salesforce or Marketing Cloud failed; the opt-ins stay pending. */

@@ -76,7 +76,8 @@ public class FlowsFixture {
         requests = new ResubscribeRequests(jdbc, clock);
         warnings = new PreferenceWarnings(jdbc, clock);
         preferenceCheck = new PreferenceCheck(contacts, warnings, deadLetters, ledger);
-        outcomes = new OptInOutcomes(units, statuses, requests, preferenceCheck, queue, deadLetters, transaction);
+        outcomes = new OptInOutcomes(units, statuses, requests, preferenceCheck, queue, ledger, deadLetters,
+                transaction);
         recheck = new ResubscribeRecheck(requests, marketingCloudStatuses, batchSize);
         sheet = new ResubscribeSheet(requests, warnings, new HeldOptIns(jdbc, new LedgerWrites(jdbc, transaction), clock, false),
                 clock, "America/Denver", transaction);

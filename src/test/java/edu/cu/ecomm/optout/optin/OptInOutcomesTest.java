@@ -7,6 +7,7 @@ import static edu.cu.ecomm.optout.optin.FlowsFixture.contactId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,6 +154,48 @@ class OptInOutcomesTest {
 
         ContactChange change = lookUp(id, optedOutAgain);
 
+        assertThat(f.requests.forContact(id)).isEmpty();
+        assertThat(f.warnings.unlisted()).isEmpty();
+        assertThat(f.statuses.forChange(change.id())).hasSize(3);
+        assertThat(f.queue.countPending()).isZero();
+    }
+
+    @Test
+    void aLookUpWhoseOptInWasHeldWhileItRanRecordsNothing() {
+        String id = contactId(12);
+        f.marketingCloud.subscriber(id, BOULDER, "Unsubscribed");
+        ContactChange change = f.optIn(id);
+        f.queue.enqueue(change);
+        List<OptInLookup> batch = f.queue.claimDue();
+        // The data-load guard holds the opt-in while its look-up is in flight.
+        f.queue.withdraw(List.of(change.id()));
+
+        int opened = f.outcomes.record(batch, Map.of(id, contact(id, true)), f.marketingCloud.lookUp(List.of(id)));
+
+        assertThat(opened).isZero();
+        assertThat(f.requests.forContact(id)).isEmpty();
+        assertThat(f.requests.unsentTickets()).as("no urgent ticket").isEmpty();
+        assertThat(f.statuses.forChange(change.id())).isEmpty();
+        assertThat(f.warnings.unlisted()).isEmpty();
+        assertThat(f.count("optin_lookup")).as("a release queues it again").isZero();
+    }
+
+    @Test
+    void aContactWhoOptedOutAgainWhileTheLookUpRanGetsNoRequest() {
+        String id = contactId(13);
+        f.marketingCloud.subscriber(id, BOULDER, "Unsubscribed");
+        ContactChange change = f.optIn(id);
+        f.queue.enqueue(change);
+        List<OptInLookup> batch = f.queue.claimDue();
+        // Salesforce was read before the opt-out; the opt-out flow ran before this look-up opened anything.
+        Map<String, ContactPreferences> readBefore = Map.of(id, contact(id, false));
+        f.clock.advance(Duration.ofSeconds(1));
+        f.change(id, true);
+        f.requests.closeOpenFor(id, "Contact opted out again");
+
+        int opened = f.outcomes.record(batch, readBefore, f.marketingCloud.lookUp(List.of(id)));
+
+        assertThat(opened).isZero();
         assertThat(f.requests.forContact(id)).isEmpty();
         assertThat(f.warnings.unlisted()).isEmpty();
         assertThat(f.statuses.forChange(change.id())).hasSize(3);
