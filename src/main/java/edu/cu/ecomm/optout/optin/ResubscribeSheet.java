@@ -41,7 +41,11 @@ public class ResubscribeSheet {
     static final String HELD_OPT_IN = "HELD_OPT_IN";
 
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
-    private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm");
+    /**
+     * Down to the millisecond: a second export soon after the first (an admin's "export now") must not replace its
+     * file, which alone lists the warnings the first export marked listed. Fixed width, so names sort by time.
+     */
+    private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss-SSS");
 
     private final ResubscribeRequests requests;
     private final PreferenceWarnings warnings;

@@ -207,12 +207,28 @@ class OptInRoutesTest {
 
         List<Path> sheets = files("resubscribe");
         assertThat(sheets).singleElement().satisfies(p -> assertThat(p.getFileName().toString())
-                .isEqualTo("resubscribe-requests-2026-11-23-0700.csv"));
+                .isEqualTo("resubscribe-requests-2026-11-23-070000-000.csv"));
         List<String> lines = Files.readAllLines(sheets.get(0));
         assertThat(lines).hasSize(2);
         assertThat(lines.get(1)).startsWith("RESUBSCRIBE," + contactId(2) + ",Contact " + contactId(2))
                 .contains(",CU Denver,300,Bounced,YELLOW,");
         assertThat(f.requests.open()).singleElement().satisfies(r -> assertThat(r.exportedAt()).isNotNull());
+    }
+
+    @Test
+    void twoExportsInTheSameMinuteEachKeepTheirFile() throws Exception {
+        optIn(1, false, false);
+        routes.send("direct:opt-in-lookups-now", null);
+        routes.send("direct:resubscribe-export", null);
+        f.clock.advance(Duration.ofSeconds(20));
+
+        routes.send("direct:resubscribe-export", null);
+
+        List<Path> sheets = files("resubscribe");
+        assertThat(sheets).hasSize(2);
+        assertThat(Files.readString(sheets.get(0))).as("the first one listed the warning")
+                .contains(WarningKind.NO_CATEGORY_RECHECKED.name() + "," + contactId(1));
+        assertThat(Files.readString(sheets.get(1))).doesNotContain(WarningKind.NO_CATEGORY_RECHECKED.name());
     }
 
     @Test

@@ -48,7 +48,7 @@ class ResubscribeSheetTest {
                 + "2026-11-23 07:01 -07:00,yes,RSR-" + second + ",\r\n"
                 + "PREFERENCES_NOT_CLEARED," + contactId(3) + ",\"O'Brien, Pat\",pat@example.edu,,,,,"
                 + "2026-11-23 07:01 -07:00,,,\"Pref_Events__c,Pref_Giving__c\"\r\n");
-        assertThat(sheet.fileName()).isEqualTo("resubscribe-requests-2026-11-23-0701.csv");
+        assertThat(sheet.fileName()).isEqualTo("resubscribe-requests-2026-11-23-070100-000.csv");
         assertThat(sheet.requestIds()).hasSize(2);
         assertThat(sheet.warningIds()).hasSize(1);
     }
