@@ -5,12 +5,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import edu.cu.ecomm.optout.ledger.DeadLetterReplayer;
+import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
+
 /**
  * What an admin does with re-subscribe requests: escalate one (it becomes urgent and its ticket is sent at
- * once), close one (it leaves the sheet), export the sheet now. Meant to be exposed over JMX.
+ * once), close one (it leaves the sheet), export the sheet now. Meant to be exposed over JMX. Also replays the dead
+ * letter of a sheet that could not be sent ({@link ResubscribeSheet#notSent}) by exporting again.
  */
 @Component("resubscribeAdmin")
-public class ResubscribeAdmin {
+public class ResubscribeAdmin implements DeadLetterReplayer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResubscribeAdmin.class);
     static final String SEND_TICKETS = "direct:resubscribe-tickets";
@@ -54,8 +58,23 @@ public class ResubscribeAdmin {
         return closed;
     }
 
-    /** Re-checks the open requests and exports the sheet now, outside the weekly schedule. */
+    /**
+     * Re-checks the open requests and exports the sheet now, outside the weekly schedule; waits for the route's
+     * retries when the endpoint fails, then throws.
+     */
     public void exportNow() {
         producer.sendBody(EXPORT, null);
+    }
+
+    @Override
+    public boolean handles(DeadLetter letter) {
+        return ResubscribeSheet.ROUTE_ID.equals(letter.routeId());
+    }
+
+    /** A new sheet, not the one that failed: it lists every request still open and every warning not yet sent. */
+    @Override
+    public String replay(DeadLetter letter) {
+        exportNow();
+        return "Re-subscribe sheet exported again";
     }
 }

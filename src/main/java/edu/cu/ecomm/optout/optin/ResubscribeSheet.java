@@ -8,6 +8,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -15,16 +17,22 @@ import org.springframework.transaction.support.TransactionTemplate;
 import edu.cu.ecomm.optout.delivery.CsvCells;
 import edu.cu.ecomm.optout.guard.HeldOptIns;
 import edu.cu.ecomm.optout.guard.HeldOptIns.HeldOptIn;
+import edu.cu.ecomm.optout.ledger.DeadLetters;
 import edu.cu.ecomm.optout.optout.PreferenceWarnings;
 import edu.cu.ecomm.optout.optout.PreferenceWarnings.PreferenceWarning;
 
 /**
  * The weekly Re-subscribe Request Sheet: every open re-subscribe request, then every preference warning not
  * yet listed, as one CSV file (UTF-8, header row, RFC 4180, formulas neutralised — see {@link CsvCells}).
- * Times are shown in {@code optout.resubscribe.time-zone}.
+ * Times are shown in {@code optout.resubscribe.time-zone}. A sheet the endpoint would not take after the route's
+ * retries is a dead letter ({@link #notSent}); its replay exports again ({@link ResubscribeAdmin}).
  */
 @Component("resubscribeSheet")
 public class ResubscribeSheet {
+
+    /** The route whose dead letters are unsent sheets. */
+    static final String ROUTE_ID = "resubscribe-export";
+    private static final Logger LOG = LoggerFactory.getLogger(ResubscribeSheet.class);
 
     /** A built sheet: the file to send and what it lists, so that both can be marked once it is sent. */
     public record Sheet(String fileName, byte[] content, List<Long> requestIds, List<Long> warningIds,
@@ -50,16 +58,19 @@ public class ResubscribeSheet {
     private final ResubscribeRequests requests;
     private final PreferenceWarnings warnings;
     private final HeldOptIns held;
+    private final DeadLetters deadLetters;
     private final Clock clock;
     private final ZoneId zone;
     private final TransactionTemplate transaction;
 
-    public ResubscribeSheet(ResubscribeRequests requests, PreferenceWarnings warnings, HeldOptIns held, Clock clock,
+    public ResubscribeSheet(ResubscribeRequests requests, PreferenceWarnings warnings, HeldOptIns held,
+                            DeadLetters deadLetters, Clock clock,
                             @Value("${optout.resubscribe.time-zone:America/Denver}") String zone,
                             TransactionTemplate transaction) {
         this.requests = requests;
         this.warnings = warnings;
         this.held = held;
+        this.deadLetters = deadLetters;
         this.clock = clock;
         this.zone = ZoneId.of(zone);
         this.transaction = transaction;
@@ -97,6 +108,23 @@ public class ResubscribeSheet {
             requests.markExported(sheet.requestIds(), sheet.builtAt());
             warnings.markListed(sheet.warningIds(), sheet.builtAt());
         });
+    }
+
+    /**
+     * The export failed after the route's retries (the endpoint down, or the database): a dead letter for an
+     * operator, whose replay exports again. Nothing was marked, so the next sheet sent lists the same requests and
+     * warnings. One open letter stands for every export failed since: another would only say the same.
+     *
+     * @param sheet the sheet that was not sent; null when it could not even be built
+     */
+    public void notSent(Sheet sheet, Exception error) {
+        String what = sheet == null ? "Re-subscribe sheet (not built)" : "Re-subscribe sheet " + sheet.fileName() + " ("
+                + sheet.requestIds().size() + " request(s), " + sheet.warningIds().size() + " preference warning(s))";
+        LOG.warn("{} not sent after the retries: {}", what, String.valueOf(error));
+        if (deadLetters.open().stream().noneMatch(letter -> ROUTE_ID.equals(letter.routeId()))) {
+            deadLetters.record(ROUTE_ID, what + " not sent after the retries; replay exports a new sheet: " + error,
+                    sheet == null ? null : sheet.fileName(), null, null, null);
+        }
     }
 
     private String shown(Instant instant) {

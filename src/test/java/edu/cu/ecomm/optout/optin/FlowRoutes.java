@@ -46,6 +46,10 @@ public class FlowRoutes implements AutoCloseable {
                 "optout.resubscribe.endpoint", "file:" + outbox.resolve("resubscribe"),
                 "optout.tickets.endpoint", "file:" + outbox.resolve("tickets"),
                 "optout.tickets.retry-interval", "3600000"));
+        properties.putAll(Map.of(
+                "optout.resubscribe.retry.maximum-redeliveries", "2",
+                "optout.resubscribe.retry.delay", "10",
+                "optout.resubscribe.retry.maximum-delay", "50"));
         properties.putAll(overrides);
         context.getPropertiesComponent().setInitialProperties(properties);
         Registry registry = context.getRegistry();

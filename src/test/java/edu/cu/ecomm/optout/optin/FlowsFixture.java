@@ -80,7 +80,7 @@ public class FlowsFixture {
                 transaction);
         recheck = new ResubscribeRecheck(requests, marketingCloudStatuses, batchSize);
         sheet = new ResubscribeSheet(requests, warnings, new HeldOptIns(jdbc, new LedgerWrites(jdbc, transaction), clock, false),
-                clock, "America/Denver", transaction);
+                deadLetters, clock, "America/Denver", transaction);
         tickets = new ResubscribeTickets(requests, "Marketing Cloud > Resubscribe Contact");
     }
 

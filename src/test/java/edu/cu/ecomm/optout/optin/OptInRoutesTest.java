@@ -5,7 +5,9 @@ import static edu.cu.ecomm.optout.optin.FlowsFixture.DENVER;
 import static edu.cu.ecomm.optout.optin.FlowsFixture.PARENT;
 import static edu.cu.ecomm.optout.optin.FlowsFixture.contactId;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.ledger.DeadLetterService;
+import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
 import edu.cu.ecomm.optout.optout.WarningKind;
 
 /** The routes opt-in, opt-in-lookups and resubscribe-tickets, with Salesforce's query answered in-process. */
@@ -42,6 +46,8 @@ class OptInRoutesTest {
     private final Map<String, String> salesforce = new ConcurrentHashMap<>();
     private final List<String> queries = new ArrayList<>();
     private final AtomicInteger salesforceFailures = new AtomicInteger();
+    /** How many more times the sheet's endpoint fails (SFTP or the share down). */
+    private final AtomicInteger sheetEndpointFailures = new AtomicInteger();
     private FlowRoutes routes;
 
     @BeforeEach
@@ -52,6 +58,11 @@ class OptInRoutesTest {
                     a.weaveById("read-opted-in-contacts").replace().process(this::answerQuery);
                 })
                 .advice("resubscribe-weekly", a -> a.replaceFromWith("direct:weekly-trigger"))
+                .advice("resubscribe-export", a -> a.weaveById("deliver-resubscribe-sheet").before().process(e -> {
+                    if (sheetEndpointFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new IOException("sheet endpoint unavailable (emulated)");
+                    }
+                }))
                 .start();
     }
 
@@ -241,6 +252,50 @@ class OptInRoutesTest {
         routes.send("direct:resubscribe-export", null);
 
         assertThat(Files.readAllLines(files("resubscribe").get(0))).hasSize(2);
+    }
+
+    @Test
+    void aSheetTheEndpointRefusesOnceIsSentByTheRetryWithItsWarnings() throws Exception {
+        optIn(1, false, false);
+        routes.send("direct:opt-in-lookups-now", null);
+        sheetEndpointFailures.set(1);
+
+        routes.send("direct:weekly-trigger", null);
+
+        assertThat(files("resubscribe")).singleElement().satisfies(sheet -> assertThat(Files.readString(sheet))
+                .contains(WarningKind.NO_CATEGORY_RECHECKED.name() + "," + contactId(1)));
+        assertThat(f.warnings.unlisted()).isEmpty();
+        assertThat(f.deadLetters.open()).isEmpty();
+    }
+
+    @Test
+    void aSheetThatCannotBeSentAfterTheRetriesIsADeadLetterAndItsReplayExportsAgain() throws Exception {
+        optIn(1, false, false);
+        routes.send("direct:opt-in-lookups-now", null);
+        sheetEndpointFailures.set(100);
+
+        assertThatThrownBy(() -> routes.send("direct:weekly-trigger", null))
+                .hasRootCauseMessage("sheet endpoint unavailable (emulated)");
+
+        assertThat(sheetEndpointFailures.get()).as("tried once and retried twice").isEqualTo(97);
+        assertThat(f.warnings.unlisted()).as("not listed on a sheet that was not sent").hasSize(1);
+        List<DeadLetter> letters = f.deadLetters.open();
+        assertThat(letters).hasSize(1);
+        DeadLetter letter = letters.get(0);
+        assertThat(letter.routeId()).isEqualTo("resubscribe-export");
+        assertThat(letter.reason()).startsWith("Re-subscribe sheet resubscribe-requests-2026-11-23-070000-000.csv"
+                + " (0 request(s), 1 preference warning(s)) not sent after the retries");
+
+        sheetEndpointFailures.set(0);
+        f.clock.advance(Duration.ofHours(2));
+        DeadLetterService.Outcome replayed = new DeadLetterService(f.deadLetters,
+                List.of(new ResubscribeAdmin(f.requests, routes.context.createProducerTemplate()))).replay(letter.id());
+
+        assertThat(replayed.resolved()).isTrue();
+        assertThat(files("resubscribe")).singleElement().satisfies(sheet -> assertThat(Files.readString(sheet))
+                .contains(WarningKind.NO_CATEGORY_RECHECKED.name() + "," + contactId(1)));
+        assertThat(f.warnings.unlisted()).isEmpty();
+        assertThat(f.deadLetters.open()).isEmpty();
     }
 
     private List<Path> files(String folder) throws Exception {
