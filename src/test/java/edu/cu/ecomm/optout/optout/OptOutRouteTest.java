@@ -29,6 +29,8 @@ class OptOutRouteTest {
 
     private final FlowsFixture f = new FlowsFixture();
     private final List<String> reads = new ArrayList<>();
+    /** The fields each read asked for (camel-salesforce takes the sObjectFields header over the endpoint's option). */
+    private final List<String> fieldsRead = new ArrayList<>();
     private final AtomicInteger unavailable = new AtomicInteger();
     private volatile String answer;
     private volatile boolean unknown;
@@ -48,6 +50,7 @@ class OptOutRouteTest {
 
     private void getSObject(Exchange exchange) throws SalesforceException {
         reads.add(exchange.getMessage().getHeader("sObjectId", String.class));
+        fieldsRead.add(exchange.getMessage().getHeader("sObjectFields", String.class));
         if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new SalesforceException("Service Unavailable (emulated)", 503);
         }
@@ -76,6 +79,18 @@ class OptOutRouteTest {
             assertThat(w.fields()).isEqualTo("Pref_Events__c");
         });
         assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
+    }
+
+    @Test
+    void theContactIsReadWithTheFieldListSalesforceContactsChecked() {
+        ContactChange change = f.change(contactId(1), true);
+        answer = contact(contactId(1), false, false, false);
+
+        routes.send("direct:opt-out", change);
+
+        assertThat(fieldsRead).containsExactly(f.contacts.fieldList());
+        assertThat(f.contacts.fieldList()).isEqualTo("Id,Name,Email,HasOptedOutOfEmail,Urgent_Resubscribe__c,"
+                + FlowsFixture.PREFERENCES);
     }
 
     @Test
