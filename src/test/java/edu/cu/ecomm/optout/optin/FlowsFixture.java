@@ -42,7 +42,7 @@ public class FlowsFixture {
     public final TransactionTemplate transaction;
     public final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T14:00:00Z"));
     public final InMemorySubscriberLookup marketingCloud = new InMemorySubscriberLookup();
-    public final MarketingCloudStatuses marketingCloudStatuses = MarketingCloudStatuses.of(marketingCloud);
+    public final MarketingCloudStatuses marketingCloudStatuses = new MarketingCloudStatuses(marketingCloud);
     public final ChangeLedger ledger;
     public final DeadLetters deadLetters;
     public final BusinessUnits units = new BusinessUnits(List.of(
