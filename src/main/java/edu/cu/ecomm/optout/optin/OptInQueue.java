@@ -34,6 +34,8 @@ public class OptInQueue {
     private static final Logger LOG = LoggerFactory.getLogger(OptInQueue.class);
     static final String PENDING = "PENDING";
     static final String DONE = "DONE";
+    /** Done, then withdrawn because the guard held its opt-in; queued again if it is released. */
+    static final String HELD = "HELD";
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -55,24 +57,35 @@ public class OptInQueue {
         this.maxRetry = maxRetry;
     }
 
-    /** Queues the look-up of an opt-in, due at once; a second call for the same change is a no-op. */
+    /**
+     * Queues the look-up of an opt-in, due at once; a second call for the same change is a no-op (a change handed
+     * over again after a crash is not looked up twice), unless its look-up was withdrawn while the opt-in was held:
+     * then it is queued again, as the release asks.
+     */
     public void enqueue(ContactChange change) {
         Instant now = clock.instant();
-        jdbc.update("insert into optin_lookup (change_id, contact_id, state, attempts, next_attempt_at, enqueued_at)"
-                + " values (?, ?, ?, 0, ?, ?) on conflict do nothing",
-                change.id(), change.contactId(), PENDING, toSql(now), toSql(now));
+        int requeued = jdbc.update("update optin_lookup set state = ?, attempts = 0, next_attempt_at = ?,"
+                + " last_error = null where change_id = ? and state = ?", PENDING, toSql(now), change.id(), HELD);
+        if (requeued == 0) {
+            jdbc.update("insert into optin_lookup (change_id, contact_id, state, attempts, next_attempt_at,"
+                    + " enqueued_at) values (?, ?, ?, 0, ?, ?) on conflict do nothing",
+                    change.id(), change.contactId(), PENDING, toSql(now), toSql(now));
+        }
     }
 
     /**
-     * Takes the look-ups of these changes off the queue, pending or done (the data-load guard held their opt-ins).
-     * A done one goes too: a release queues the opt-in again, and {@link #enqueue} would find its row and do
-     * nothing, so the contact would never be looked up again nor its closed requests reopened. A look-up already
-     * claimed and still running finds its row gone and records nothing ({@link #complete}). Returns how many were
-     * taken off.
+     * Takes the look-ups of these changes off the queue (the data-load guard held their opt-ins): a pending one is
+     * deleted, and a look-up already claimed and still running then finds its row gone and records nothing
+     * ({@link #complete}); a done one becomes HELD, so that a release queues it again ({@link #enqueue}) and the
+     * contact is looked up again, while it still counts as completed (its {@code completed_at} stays). Returns
+     * how many were taken off.
      */
     public int withdraw(Collection<Long> changeIds) {
-        return BatchUpdates.rowsChanged(jdbc.batchUpdate("delete from optin_lookup where change_id = ?",
-                changeIds.stream().map(id -> new Object[] {id}).toList()));
+        List<Object[]> ids = changeIds.stream().map(id -> new Object[] {id}).toList();
+        return BatchUpdates.rowsChanged(jdbc.batchUpdate("delete from optin_lookup where change_id = ? and state = '"
+                + PENDING + "'", ids))
+                + BatchUpdates.rowsChanged(jdbc.batchUpdate("update optin_lookup set state = '" + HELD
+                + "' where change_id = ? and state = '" + DONE + "'", ids));
     }
 
     /** Claims up to a batch of due look-ups, oldest first. */

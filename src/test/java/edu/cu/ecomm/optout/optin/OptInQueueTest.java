@@ -10,7 +10,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
 import edu.cu.ecomm.optout.marketingcloud.MarketingCloudException;
+import edu.cu.ecomm.optout.ops.LedgerFigures;
 
 class OptInQueueTest {
 
@@ -24,6 +26,23 @@ class OptInQueueTest {
         f.queue.enqueue(change);
 
         assertThat(f.queue.countPending()).isEqualTo(1);
+    }
+
+    @Test
+    void aFinishedLookUpWithdrawnByAHoldIsQueuedAgainOnReleaseAndStillCountsAsCompleted() {
+        ContactChange change = f.optIn(contactId(1));
+        f.queue.enqueue(change);
+        f.queue.claimDue();
+        assertThat(f.queue.complete(change.id())).isTrue();
+        LedgerFigures figures = new LedgerFigures(f.jdbc, f.clock, new ReplayCheckpoints(f.jdbc, f.clock), "topic");
+
+        assertThat(f.queue.withdraw(List.of(change.id()))).isEqualTo(1);
+        assertThat(figures.lookUpsDone()).as("the counter optout.lookups never goes down").isEqualTo(1);
+        f.queue.enqueue(change); // an admin released the opt-in
+
+        assertThat(f.queue.claimDue()).extracting(OptInLookup::changeId).containsExactly(change.id());
+        assertThat(f.queue.complete(change.id())).isTrue();
+        assertThat(figures.lookUpsDone()).isEqualTo(1);
     }
 
     @Test
