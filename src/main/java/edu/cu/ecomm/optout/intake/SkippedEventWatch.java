@@ -53,8 +53,6 @@ class SkippedEventWatch extends CamelSalesforceLogWatch {
         if (event.getLevel() != Level.ERROR || thrown == null || !isSkippedEventMessage(event, thrown)) {
             return;
         }
-        // Skipped whatever happens next: counted before the database is asked to keep its trace.
-        meters.counter("optout.intake.events", "outcome", "skipped").increment();
         try {
             // Events arrive in commit order, so the skipped one is no older than the last recorded one: a
             // catch-up from the checkpoint's commit time (the letter's catch_up_from) finds what it changed.
@@ -63,6 +61,8 @@ class SkippedEventWatch extends CamelSalesforceLogWatch {
             deadLetters.record(ContactChangeRecorder.ROUTE_ID, "event skipped by camel-salesforce, which could not"
                     + " decode it: " + event.getFormattedMessage()
                     + " (payload not available; run a catch-up from this time)", null, null, null, null, from);
+            // Counted once its trace is kept: a refused letter halts intake, and the same event is skipped again.
+            meters.counter("optout.intake.events", "outcome", "skipped").increment();
         } catch (RuntimeException e) {
             // Without its dead letter the skip leaves no trace once the checkpoint moves past it. Halted, intake
             // restarts from the checkpoint, the event arrives again and is decoded, or skipped and dead-lettered,

@@ -3,9 +3,11 @@ package edu.cu.ecomm.optout.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.contains;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.time.Duration;
@@ -48,25 +50,43 @@ class SkippedEventWatchTest {
     }
 
     @Test
-    void aSkippedEventWhoseDeadLetterTheDatabaseRefusesHaltsIntakeAndIsCounted() {
+    void aSkippedEventWhoseDeadLetterTheDatabaseRefusesHaltsIntakeAndIsCountedOnlyOnceItIsKept() {
         when(checkpoints.find(TOPIC)).thenReturn(Optional.of(new ReplayCheckpoints.Checkpoint(TOPIC, "AAAA",
                 Instant.parse("2026-11-27T10:00:00Z"), Instant.parse("2026-11-27T10:00:01Z"))));
         doThrow(new DataAccessResourceFailureException("database refuses writes")).when(deadLetters)
                 .record(anyString(), anyString(), any(), any(), any(), any(), eq(Instant.parse("2026-11-27T10:00:00Z")));
         logged.start();
         serviceLog.addAppender(logged);
-        IllegalStateException undecodable = new IllegalStateException("cannot decode the Avro payload");
 
-        watch.append(new LoggingEvent(Logger.class.getName(),
-                new LoggerContext().getLogger(SkippedEventWatch.CLIENT_LOGGER), Level.ERROR, undecodable.toString(),
-                undecodable, null));
+        watch.append(skippedEventLine());
 
         assertThat(recovery.isHalted()).as("the checkpoint must not move past the skipped event").isTrue();
         assertThat(recovery.haltedBecause()).contains("skipped");
-        assertThat(meters.counter("optout.intake.events", "outcome", "skipped").count()).isEqualTo(1);
+        assertThat(meters.counter("optout.intake.events", "outcome", "skipped").count())
+                .as("counted when, after the restart, its dead letter is kept").isZero();
         assertThat(logged.list).anySatisfy(line -> {
             assertThat(line.getLevel()).isEqualTo(Level.ERROR);
             assertThat(line.getFormattedMessage()).contains("cannot decode the Avro payload");
         });
+    }
+
+    @Test
+    void aSkippedEventIsADeadLetterFromTheCheckpointsCommitTimeAndCountedOnce() {
+        when(checkpoints.find(TOPIC)).thenReturn(Optional.of(new ReplayCheckpoints.Checkpoint(TOPIC, "AAAA",
+                Instant.parse("2026-11-27T10:00:00Z"), Instant.parse("2026-11-27T10:00:01Z"))));
+
+        watch.append(skippedEventLine());
+
+        verify(deadLetters).record(anyString(), contains("cannot decode the Avro payload"), any(), any(), any(), any(),
+                eq(Instant.parse("2026-11-27T10:00:00Z")));
+        assertThat(meters.counter("optout.intake.events", "outcome", "skipped").count()).isEqualTo(1);
+        assertThat(recovery.isHalted()).isFalse();
+    }
+
+    /** camel-salesforce's error line for an event it could not decode and skipped. */
+    private static ILoggingEvent skippedEventLine() {
+        IllegalStateException undecodable = new IllegalStateException("cannot decode the Avro payload");
+        return new LoggingEvent(Logger.class.getName(), new LoggerContext().getLogger(SkippedEventWatch.CLIENT_LOGGER),
+                Level.ERROR, undecodable.toString(), undecodable, null);
     }
 }
