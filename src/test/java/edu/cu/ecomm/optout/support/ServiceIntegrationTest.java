@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The whole service, routes folder included, against the emulators over real sockets and a database of its
@@ -26,7 +27,18 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = OptOutSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @Import(EmulatorAddresses.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+// The scheduled runs stay out of tests that do not ask for them: the hourly sweep, say, would record as catch-ups
+// the changes whose events a test waits for, whenever a run crossed a quarter past the hour. A test of a schedule
+// sets its own cron in a @TestPropertySource of its own, which overrides these.
+@TestPropertySource(properties = {
+        "optout.catch-up.cron=" + ServiceIntegrationTest.NEVER,
+        "optout.ascend.cron=" + ServiceIntegrationTest.NEVER,
+        "optout.resubscribe.cron=" + ServiceIntegrationTest.NEVER,
+        "optout.audit.cron=" + ServiceIntegrationTest.NEVER})
 public abstract class ServiceIntegrationTest {
+
+    /** A Quartz cron that does not fire (1 January 2099). */
+    public static final String NEVER = "0 0 3 1 1 ? 2099";
 
     @Autowired
     private CatchUps catchUps;
