@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -30,6 +31,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = OptOutSyncApplication.class)
+// Closed after the class: its Quartz scheduler, pollers and pool would otherwise run beside every later class.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class AscendExportSftpIntegrationTest {
 
     private static final Path WORK = Path.of("target", "ascend-export-sftp-it", UUID.randomUUID().toString()).toAbsolutePath();

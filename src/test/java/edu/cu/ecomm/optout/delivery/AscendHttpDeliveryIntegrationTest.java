@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -37,6 +38,8 @@ import edu.cu.ecomm.optout.ledger.ChangeState;
 /** Delivery by HTTP POST, configured only through {@code optout.ascend.endpoint}. */
 @CamelSpringBootTest
 @SpringBootTest(classes = {OptOutSyncApplication.class, AscendHttpDeliveryIntegrationTest.Contacts.class})
+// Closed after the class: its Quartz scheduler, pollers and pool would otherwise run beside every later class.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class AscendHttpDeliveryIntegrationTest {
 
     /** One request the receiver got. */

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,6 +33,8 @@ import edu.cu.ecomm.optout.ledger.ChangeState;
 /** The ascend-nightly route against a folder endpoint: what one run delivers and what it marks. */
 @CamelSpringBootTest
 @SpringBootTest(classes = {OptOutSyncApplication.class, FakeContacts.InPlaceOfSalesforce.class})
+// Closed after the class: its Quartz scheduler, pollers and pool would otherwise run beside every later class.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class AscendNightlyIntegrationTest {
 
     private static final Path WORK = Path.of("target", "ascend-nightly-it", UUID.randomUUID().toString());

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -42,6 +43,8 @@ import edu.cu.ecomm.optout.ledger.ChangeState;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = {OptOutSyncApplication.class, AscendSftpDeliveryIntegrationTest.Contacts.class})
+// Closed after the class: its Quartz scheduler, pollers and pool would otherwise run beside every later class.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class AscendSftpDeliveryIntegrationTest {
 
     private static final Path WORK = Path.of("target", "ascend-sftp-it", UUID.randomUUID().toString());
