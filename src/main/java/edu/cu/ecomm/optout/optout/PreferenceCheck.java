@@ -5,6 +5,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ContactChange;
@@ -24,13 +25,15 @@ public class PreferenceCheck {
     private final PreferenceWarnings warnings;
     private final DeadLetters deadLetters;
     private final ChangeLedger ledger;
+    private final TransactionTemplate transaction;
 
     public PreferenceCheck(SalesforceContacts contacts, PreferenceWarnings warnings, DeadLetters deadLetters,
-                           ChangeLedger ledger) {
+                           ChangeLedger ledger, TransactionTemplate transaction) {
         this.contacts = contacts;
         this.warnings = warnings;
         this.deadLetters = deadLetters;
         this.ledger = ledger;
+        this.transaction = transaction;
     }
 
     /**
@@ -63,10 +66,31 @@ public class PreferenceCheck {
      * checked, which an operator should see, but the change still goes to CU Ascend.
      */
     public void contactNotFound(ContactChange change, Exception error) {
-        deadLetters.record("opt-out", "Contact not found in Salesforce; preferences not checked: "
-                        + (error == null ? "" : error.getMessage()), String.valueOf(change), null, null,
-                change.contactId());
-        ledger.markReady(change.id());
+        notChecked(change, "Contact not found in Salesforce; preferences not checked: " + messageOf(error));
+    }
+
+    /**
+     * Salesforce refuses to read the contact (a preference field renamed or not readable, the API limit spent):
+     * asking again would get the same answer, and a change left RECEIVED would be handed over again at every poll,
+     * ahead of every change behind it. An operator checks the categories by hand; the change goes to CU Ascend.
+     */
+    public void readRefused(ContactChange change, Exception error) {
+        notChecked(change, "Salesforce refused to read the contact; preferences not checked, check them in"
+                + " Salesforce: " + messageOf(error));
+    }
+
+    /** Marks the change READY and, with it, in one transaction, records why its preferences were not checked. */
+    private void notChecked(ContactChange change, String reason) {
+        transaction.executeWithoutResult(status -> {
+            // Only the hand-over that moves the change writes the letter: one letter, however often it is handed over.
+            if (ledger.markReady(change.id())) {
+                deadLetters.record("opt-out", reason, String.valueOf(change), null, null, change.contactId());
+            }
+        });
+    }
+
+    private static String messageOf(Exception error) {
+        return error == null ? "" : error.getMessage();
     }
 
     private static ContactPreferences withId(ContactPreferences contact, ContactChange change) {

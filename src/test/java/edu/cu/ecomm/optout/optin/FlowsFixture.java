@@ -75,7 +75,7 @@ public class FlowsFixture {
         statuses = new SubscriberStatuses(jdbc, clock);
         requests = new ResubscribeRequests(jdbc, clock);
         warnings = new PreferenceWarnings(jdbc, clock);
-        preferenceCheck = new PreferenceCheck(contacts, warnings, deadLetters, ledger);
+        preferenceCheck = new PreferenceCheck(contacts, warnings, deadLetters, ledger, transaction);
         outcomes = new OptInOutcomes(units, statuses, requests, preferenceCheck, queue, ledger, deadLetters,
                 transaction);
         recheck = new ResubscribeRecheck(requests, marketingCloudStatuses, batchSize);

@@ -34,6 +34,7 @@ class OptOutRouteTest {
     private final AtomicInteger unavailable = new AtomicInteger();
     private volatile String answer;
     private volatile boolean unknown;
+    private volatile boolean refused;
     private FlowRoutes routes;
 
     @BeforeEach
@@ -56,6 +57,9 @@ class OptOutRouteTest {
         }
         if (unknown) {
             throw new SalesforceException("NOT_FOUND: The requested resource does not exist", 404);
+        }
+        if (refused) {
+            throw new SalesforceException("INVALID_FIELD: No such column 'Pref_Events__c' on entity 'Contact'", 400);
         }
         exchange.getMessage().setBody(answer);
     }
@@ -128,6 +132,22 @@ class OptOutRouteTest {
         assertThat(reads).hasSize(1);
         assertThat(f.requests.open()).isEmpty();
         assertThat(f.deadLetters.open()).singleElement().satisfies(d -> assertThat(d.routeId()).isEqualTo("opt-out"));
+        assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
+    }
+
+    @Test
+    void aReadSalesforceRefusesIsADeadLetterAtOnceAndTheChangeStillGoesToAscend() {
+        ContactChange change = f.change(contactId(1), true);
+        refused = true;
+
+        routes.send("direct:opt-out", change);
+        routes.send("direct:opt-out", change); // handed over again: nothing more
+
+        assertThat(reads).as("no retries: the same request gets the same answer").hasSize(2);
+        assertThat(f.deadLetters.open()).singleElement().satisfies(d -> {
+            assertThat(d.routeId()).isEqualTo("opt-out");
+            assertThat(d.reason()).contains("preferences not checked").contains("INVALID_FIELD");
+        });
         assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
     }
 
