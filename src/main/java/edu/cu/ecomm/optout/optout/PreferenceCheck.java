@@ -37,19 +37,26 @@ public class PreferenceCheck {
     }
 
     /**
-     * After an opt-out: records PREFERENCES_NOT_CLEARED when any category is still ticked.
+     * After an opt-out: records PREFERENCES_NOT_CLEARED when any category is still ticked, unless Salesforce no
+     * longer shows the contact opted out. An opt-out handed over late (after downtime, behind a data load) may
+     * have been followed by an opt-in; its categories are then the opt-in's, rightly ticked.
      *
      * @param contactJson the {@code getSObject} answer for the contact
-     * @return the categories still ticked
+     * @return whether Salesforce still shows the contact opted out
      */
-    public List<String> afterOptOut(ContactChange change, String contactJson) {
+    public boolean afterOptOut(ContactChange change, String contactJson) {
         ContactPreferences contact = contacts.fromRecord(contactJson);
+        if (!contact.optedOut()) {
+            LOG.info("Contact {} is no longer opted out in Salesforce; the check of its earlier opt-out (change {})"
+                    + " is skipped", change.contactId(), change.id());
+            return false;
+        }
         List<String> ticked = contact.ticked();
         if (!ticked.isEmpty()) {
             warnings.record(change.id(), withId(contact, change), WarningKind.PREFERENCES_NOT_CLEARED, ticked);
             LOG.info("Contact {} opted out but still has {} ticked", change.contactId(), ticked);
         }
-        return ticked;
+        return true;
     }
 
     /** After an opt-in: records NO_CATEGORY_RECHECKED when no category is ticked (and some are configured). */

@@ -65,9 +65,14 @@ class OptOutRouteTest {
     }
 
     private static String contact(String id, boolean alumni, boolean events, boolean giving) {
+        return contact(id, true, alumni, events, giving);
+    }
+
+    private static String contact(String id, boolean optedOut, boolean alumni, boolean events, boolean giving) {
         return """
                 {"attributes":{"type":"Contact"},"Id":"%s","Name":"Ada Lovelace","Email":"ada@example.edu",
-                 "Pref_Alumni_News__c":%s,"Pref_Events__c":%s,"Pref_Giving__c":%s}""".formatted(id, alumni, events, giving);
+                 "HasOptedOutOfEmail":%s,"Pref_Alumni_News__c":%s,"Pref_Events__c":%s,"Pref_Giving__c":%s}"""
+                .formatted(id, optedOut, alumni, events, giving);
     }
 
     @Test
@@ -109,6 +114,21 @@ class OptOutRouteTest {
 
         assertThat(f.requests.open()).isEmpty();
         assertThat(f.requests.forContact(contactId(1)).get(0).closeReason()).isEqualTo("Contact opted out again");
+    }
+
+    @Test
+    void anOptOutHandedOverAfterTheContactOptedInAgainLeavesTheOptInsRequestsAndListsNoWarning() {
+        f.requests.open(null, new ContactPreferences(contactId(1), "Ada", null, false, java.util.Map.of()),
+                new edu.cu.ecomm.optout.optin.UnitStatus(f.units.unit(FlowsFixture.BOULDER), "Held",
+                        edu.cu.ecomm.optout.optin.ShirtColour.GRAY, null));
+        ContactChange change = f.change(contactId(1), true);
+        answer = contact(contactId(1), false, true, true, false); // opted in again, categories re-ticked
+
+        routes.send("direct:opt-out", change);
+
+        assertThat(f.requests.open()).hasSize(1);
+        assertThat(f.warnings.unlisted()).isEmpty();
+        assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
     }
 
     @Test

@@ -15,16 +15,15 @@ class PreferenceCheckTest {
 
     private static String contactJson(String id, boolean alumni, boolean events, boolean giving) {
         return """
-                {"Id":"%s","Name":"Ada Lovelace","Email":"ada@example.edu","Pref_Alumni_News__c":%s,
-                 "Pref_Events__c":%s,"Pref_Giving__c":%s}""".formatted(id, alumni, events, giving);
+                {"Id":"%s","Name":"Ada Lovelace","Email":"ada@example.edu","HasOptedOutOfEmail":true,
+                 "Pref_Alumni_News__c":%s,"Pref_Events__c":%s,"Pref_Giving__c":%s}""".formatted(id, alumni, events, giving);
     }
 
     @Test
     void preferencesStillTickedAfterAnOptOutAreListed() {
         ContactChange change = f.change(contactId(1), true);
 
-        assertThat(f.preferenceCheck.afterOptOut(change, contactJson(contactId(1), true, false, true)))
-                .containsExactly("Pref_Alumni_News__c", "Pref_Giving__c");
+        assertThat(f.preferenceCheck.afterOptOut(change, contactJson(contactId(1), true, false, true))).isTrue();
 
         assertThat(f.warnings.unlisted()).singleElement().satisfies(w -> {
             assertThat(w.kind()).isEqualTo(WarningKind.PREFERENCES_NOT_CLEARED);
@@ -38,7 +37,18 @@ class PreferenceCheckTest {
     void clearedPreferencesAfterAnOptOutAreNotAWarning() {
         ContactChange change = f.change(contactId(1), true);
 
-        assertThat(f.preferenceCheck.afterOptOut(change, contactJson(contactId(1), false, false, false))).isEmpty();
+        assertThat(f.preferenceCheck.afterOptOut(change, contactJson(contactId(1), false, false, false))).isTrue();
+
+        assertThat(f.warnings.unlisted()).isEmpty();
+    }
+
+    @Test
+    void anOptOutCheckedAfterTheContactOptedInAgainIsNotAWarning() {
+        ContactChange change = f.change(contactId(1), true);
+        String optedInAgain = contactJson(contactId(1), true, true, false).replace("\"HasOptedOutOfEmail\":true",
+                "\"HasOptedOutOfEmail\":false");
+
+        assertThat(f.preferenceCheck.afterOptOut(change, optedInAgain)).as("still opted out").isFalse();
 
         assertThat(f.warnings.unlisted()).isEmpty();
     }
