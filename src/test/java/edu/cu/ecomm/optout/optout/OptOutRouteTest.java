@@ -64,6 +64,13 @@ class OptOutRouteTest {
         exchange.getMessage().setBody(answer);
     }
 
+    /** A re-subscribe request an earlier opt-in opened: the contact is Held (gray) in Boulder. */
+    private void openGrayRequestInBoulder(String contactId) {
+        f.requests.open(null, new ContactPreferences(contactId, "Ada", null, false, java.util.Map.of()),
+                new edu.cu.ecomm.optout.optin.UnitStatus(f.units.unit(FlowsFixture.BOULDER), "Held",
+                        edu.cu.ecomm.optout.optin.ShirtColour.GRAY, null));
+    }
+
     private static String contact(String id, boolean alumni, boolean events, boolean giving) {
         return contact(id, true, alumni, events, giving);
     }
@@ -104,9 +111,7 @@ class OptOutRouteTest {
 
     @Test
     void anOptOutClosesTheContactsOpenResubscribeRequests() {
-        f.requests.open(null, new ContactPreferences(contactId(1), "Ada", null, false, java.util.Map.of()),
-                new edu.cu.ecomm.optout.optin.UnitStatus(f.units.unit(FlowsFixture.BOULDER), "Held",
-                        edu.cu.ecomm.optout.optin.ShirtColour.GRAY, null));
+        openGrayRequestInBoulder(contactId(1));
         ContactChange change = f.change(contactId(1), true);
         answer = contact(contactId(1), false, false, false);
 
@@ -118,9 +123,7 @@ class OptOutRouteTest {
 
     @Test
     void anOptOutHandedOverAfterTheContactOptedInAgainLeavesTheOptInsRequestsAndListsNoWarning() {
-        f.requests.open(null, new ContactPreferences(contactId(1), "Ada", null, false, java.util.Map.of()),
-                new edu.cu.ecomm.optout.optin.UnitStatus(f.units.unit(FlowsFixture.BOULDER), "Held",
-                        edu.cu.ecomm.optout.optin.ShirtColour.GRAY, null));
+        openGrayRequestInBoulder(contactId(1));
         ContactChange change = f.change(contactId(1), true);
         answer = contact(contactId(1), false, true, true, false); // opted in again, categories re-ticked
 
