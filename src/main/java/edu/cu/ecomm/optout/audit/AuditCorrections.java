@@ -36,6 +36,11 @@ public class AuditCorrections {
     /** Origin written on the corrections. */
     static final String ORIGIN = "optout-sync/parity-audit";
 
+    /** The kinds Salesforce has a value for ({@link DiscrepancyKind#correctable}), as an SQL list. */
+    private static final String CORRECTABLE_KINDS = Arrays.stream(DiscrepancyKind.values())
+            .filter(DiscrepancyKind::correctable).map(kind -> "'" + kind.name() + "'")
+            .collect(Collectors.joining(", "));
+
     private final JdbcTemplate jdbc;
     private final ChangeLedger ledger;
     private final LedgerWrites writes;
@@ -45,11 +50,6 @@ public class AuditCorrections {
         this.ledger = ledger;
         this.writes = writes;
     }
-
-    /** The kinds Salesforce has a value for ({@link DiscrepancyKind#correctable}), as an SQL list. */
-    private static final String CORRECTABLE_KINDS = Arrays.stream(DiscrepancyKind.values())
-            .filter(DiscrepancyKind::correctable).map(kind -> "'" + kind.name() + "'")
-            .collect(Collectors.joining(", "));
 
     static String eventId(long exportId, boolean optedOut) {
         return "audit:" + exportId + ":" + (optedOut ? "OPT_OUT" : "OPT_IN");
@@ -68,7 +68,8 @@ public class AuditCorrections {
                     select contact_id, salesforce_opted_out from parity_discrepancy
                     where audit_id = ? and status = 'OPEN' and kind in (%s) and contact_id > ?
                     order by contact_id limit ?
-                    """.formatted(CORRECTABLE_KINDS), (rs, n) -> new Object[] {rs.getString(1), rs.getBoolean(2)}, auditId, after, chunkSize);
+                    """.formatted(CORRECTABLE_KINDS), (rs, n) -> new Object[] {rs.getString(1), rs.getBoolean(2)},
+                    auditId, after, chunkSize);
             if (chunk.isEmpty()) {
                 return recorded;
             }
