@@ -112,14 +112,22 @@ public class ResubscribeSheet {
 
     /**
      * The export failed after the route's retries (the endpoint down, or the database): a dead letter for an
-     * operator, whose replay exports again. Nothing was marked, so the next sheet sent lists the same requests and
-     * warnings. One open letter stands for every export failed since: another would only say the same.
+     * operator, whose replay exports again. When the sheet itself was not sent nothing was marked, so the next sheet
+     * lists the same requests and warnings. When it was sent and only the held-opt-ins file after it failed, the
+     * letter says so, not that the sheet was lost. One open letter stands for every export failed since: another
+     * would only say the same.
      *
-     * @param sheet the sheet that was not sent; null when it could not even be built
+     * @param sheet the sheet of this export; null when it could not even be built
+     * @param sheetSent true when the sheet was sent and marked, and the held-opt-ins file failed
      */
-    public void notSent(Sheet sheet, Exception error) {
-        String what = sheet == null ? "Re-subscribe sheet (not built)" : "Re-subscribe sheet " + sheet.fileName() + " ("
-                + sheet.requestIds().size() + " request(s), " + sheet.warningIds().size() + " preference warning(s))";
+    public void notSent(Sheet sheet, Boolean sheetSent, Exception error) {
+        String what;
+        if (Boolean.TRUE.equals(sheetSent)) {
+            what = "Held opt-ins file (after re-subscribe sheet " + sheet.fileName() + ", which was sent)";
+        } else {
+            what = sheet == null ? "Re-subscribe sheet (not built)" : "Re-subscribe sheet " + sheet.fileName() + " ("
+                    + sheet.requestIds().size() + " request(s), " + sheet.warningIds().size() + " preference warning(s))";
+        }
         LOG.warn("{} not sent after the retries: {}", what, String.valueOf(error));
         if (deadLetters.open().stream().noneMatch(letter -> ROUTE_ID.equals(letter.routeId()))) {
             deadLetters.record(ROUTE_ID, what + " not sent after the retries; replay exports a new sheet: " + error,

@@ -9,11 +9,12 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.AdviceWithRouteBuilder;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.util.function.ThrowingConsumer;
+
+import edu.cu.ecomm.optout.guard.HeldOptInSheet;
 
 /**
  * The YAML routes of {@code routes/} in a plain Camel context over the beans of a {@link FlowsFixture}, the
@@ -64,20 +65,12 @@ public class FlowRoutes implements AutoCloseable {
         registry.bind("resubscribeRecheck", f.recheck);
         registry.bind("resubscribeSheet", f.sheet);
         registry.bind("resubscribeTickets", f.tickets);
+        // The held-opt-ins file sent with the weekly sheet; names and emails are not looked up in these flows.
+        registry.bind("heldOptInSheet", new HeldOptInSheet(f.held, soql -> List.of(), f.clock, "America/Denver"));
         registry.bind("transactionManager", f.transactionManager);
         for (String file : routeFiles) {
             PluginHelper.getRoutesLoader(context)
                     .loadRoutes(PluginHelper.getResourceLoader(context).resolveResource("file:routes/" + file));
-        }
-        if (List.of(routeFiles).contains("resubscribe-weekly.camel.yaml")) {
-            // The weekly export also sends the data-load guard's held opt-ins (routes/data-load-guard.camel.yaml,
-            // tested with the guard); these flows have none to send.
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("direct:held-opt-ins-export").routeId("held-opt-ins-export").log("no held opt-ins in these flows");
-                }
-            });
         }
     }
 

@@ -58,6 +58,7 @@ public class FlowsFixture {
     public final ResubscribeRecheck recheck;
     public final ResubscribeSheet sheet;
     public final ResubscribeTickets tickets;
+    public final HeldOptIns held;
     private int events;
 
     public FlowsFixture() {
@@ -79,8 +80,8 @@ public class FlowsFixture {
         outcomes = new OptInOutcomes(units, statuses, requests, preferenceCheck, queue, ledger, deadLetters,
                 transaction);
         recheck = new ResubscribeRecheck(requests, marketingCloudStatuses, batchSize);
-        sheet = new ResubscribeSheet(requests, warnings, new HeldOptIns(jdbc, new LedgerWrites(jdbc, transaction), clock, false),
-                deadLetters, clock, "America/Denver", transaction);
+        held = new HeldOptIns(jdbc, new LedgerWrites(jdbc, transaction), clock, false);
+        sheet = new ResubscribeSheet(requests, warnings, held, deadLetters, clock, "America/Denver", transaction);
         tickets = new ResubscribeTickets(requests, "Marketing Cloud > Resubscribe Contact");
     }
 

@@ -48,6 +48,8 @@ class OptInRoutesTest {
     private final AtomicInteger salesforceFailures = new AtomicInteger();
     /** How many more times the sheet's endpoint fails (SFTP or the share down). */
     private final AtomicInteger sheetEndpointFailures = new AtomicInteger();
+    /** How many more times the held-opt-ins file, sent after the sheet, fails. */
+    private final AtomicInteger heldFileFailures = new AtomicInteger();
     private FlowRoutes routes;
 
     @BeforeEach
@@ -58,11 +60,18 @@ class OptInRoutesTest {
                     a.weaveById("read-opted-in-contacts").replace().process(this::answerQuery);
                 })
                 .advice("resubscribe-weekly", a -> a.replaceFromWith("direct:weekly-trigger"))
-                .advice("resubscribe-export", a -> a.weaveById("deliver-resubscribe-sheet").before().process(e -> {
-                    if (sheetEndpointFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                        throw new IOException("sheet endpoint unavailable (emulated)");
-                    }
-                }))
+                .advice("resubscribe-export", a -> {
+                    a.weaveById("deliver-resubscribe-sheet").before().process(e -> {
+                        if (sheetEndpointFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            throw new IOException("sheet endpoint unavailable (emulated)");
+                        }
+                    });
+                    a.weaveById("deliver-held-opt-ins").before().process(e -> {
+                        if (heldFileFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            throw new IOException("held opt-ins endpoint unavailable (emulated)");
+                        }
+                    });
+                })
                 .start();
     }
 
@@ -296,6 +305,28 @@ class OptInRoutesTest {
                 .contains(WarningKind.NO_CATEGORY_RECHECKED.name() + "," + contactId(1)));
         assertThat(f.warnings.unlisted()).isEmpty();
         assertThat(f.deadLetters.open()).isEmpty();
+    }
+
+    @Test
+    void aHeldOptInsFileThatCannotBeSentIsRetriedThenADeadLetterThatSaysTheSheetItselfWasSent() throws Exception {
+        optIn(1, false, false);
+        routes.send("direct:opt-in-lookups-now", null);
+        ContactChange held = f.optIn(contactId(2));
+        f.jdbc.update("update contact_change set state = 'HELD' where id = ?", held.id());
+        heldFileFailures.set(100);
+
+        assertThatThrownBy(() -> routes.send("direct:weekly-trigger", null))
+                .hasRootCauseMessage("held opt-ins endpoint unavailable (emulated)");
+
+        assertThat(heldFileFailures.get()).as("tried once and retried twice").isEqualTo(97);
+        assertThat(files("resubscribe")).as("the sheet was sent once, the held opt-ins file never").singleElement()
+                .satisfies(sheet -> assertThat(sheet.getFileName().toString()).startsWith("resubscribe-requests-"));
+        assertThat(f.warnings.unlisted()).as("listed on the sheet that was sent").isEmpty();
+        assertThat(f.deadLetters.open()).singleElement().satisfies(letter -> {
+            assertThat(letter.routeId()).isEqualTo("resubscribe-export");
+            assertThat(letter.reason()).startsWith("Held opt-ins file (after re-subscribe sheet"
+                    + " resubscribe-requests-2026-11-23-070000-000.csv, which was sent) not sent after the retries");
+        });
     }
 
     private List<Path> files(String folder) throws Exception {
