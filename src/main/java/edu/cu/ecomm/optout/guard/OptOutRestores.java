@@ -169,7 +169,11 @@ public class OptOutRestores implements DeadLetterReplayer {
         return ROUTE_ID.equals(letter.routeId());
     }
 
-    /** Queues the restore again, due now, with its attempts counted afresh (the route does the writing). */
+    /**
+     * Queues the restore again, due now, with its attempts counted afresh (the route does the writing). A restore
+     * already queued again or done counts as replayed: the letter's replay may have queued it and then not been
+     * marked (the process stopped between the two), and a second replay must not then fail for good.
+     */
     @Override
     public String replay(DeadLetter letter) {
         long changeId = Long.parseLong(letter.payload().trim());
@@ -178,9 +182,15 @@ public class OptOutRestores implements DeadLetterReplayer {
                 where change_id = ? and restore_state = 'FAILED'
                   and exists (select 1 from contact_change c where c.id = change_id and c.state = ?)
                 """, toSql(clock.instant()), changeId, ChangeState.REJECTED.name());
-        if (queued == 0) {
-            throw new IllegalStateException("the restore of change " + changeId + " is not a failed restore");
+        if (queued == 1) {
+            return "restore of Email Opt Out for change " + changeId + " queued again";
         }
-        return "restore of Email Opt Out for change " + changeId + " queued again";
+        List<String> state = jdbc.queryForList("select restore_state from guard_resolution where change_id = ?",
+                String.class, changeId);
+        if (state.size() == 1 && List.of("PENDING", "DONE").contains(state.get(0))) {
+            return "restore of Email Opt Out for change " + changeId + " was already queued again (now "
+                    + state.get(0) + ")";
+        }
+        throw new IllegalStateException("the restore of change " + changeId + " is not a failed restore");
     }
 }

@@ -12,6 +12,7 @@ import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ContactChange;
 import edu.cu.ecomm.optout.ledger.DeadLetterService;
+import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import edu.cu.ecomm.optout.optin.FlowsFixture;
@@ -118,6 +119,24 @@ class HeldOptInsTest {
         assertThat(again).extracting(Restore::attempt).containsExactly(1);
         restores.completed(again, "[{\"id\":\"" + contactId(1) + "\",\"success\":true,\"errors\":[]}]");
         assertThat(restores.count("DONE")).isEqualTo(1);
+    }
+
+    @Test
+    void aRestoreLetterWhoseReplayQueuedTheRestoreButWasNotMarkedIsReplayedAgainWithoutFailing() {
+        ContactChange held = held(contactId(1), "tx-1");
+        review.rejectChange(held.id());
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            restores.failed(restores.claimDue(), new IllegalStateException("Salesforce unavailable"));
+            f.clock.advance(Duration.ofMinutes(10));
+        }
+        DeadLetter letter = f.deadLetters.open().get(0);
+        restores.replay(letter);
+
+        DeadLetterService.Outcome again = new DeadLetterService(f.deadLetters, List.of(restores)).replay(letter.id());
+
+        assertThat(again.resolved()).as(again.message()).isTrue();
+        assertThat(again.message()).contains("already queued again (now PENDING)");
+        assertThat(restores.claimDue()).as("queued once").hasSize(1);
     }
 
     @Test
