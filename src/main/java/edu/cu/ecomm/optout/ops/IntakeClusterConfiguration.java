@@ -17,7 +17,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Several instances on one database: the routes listed in {@code optout.cluster.routes} (intake, change-dispatch,
- * gap-requery and catch-up-requests by default: each would otherwise run the same work once per node) run on
+ * gap-requery, catch-up-requests and ascend-export-intake by default: each would otherwise run the same work once
+ * per node) run on
  * one node at a time, the leader of the cluster namespace {@code optout.cluster.namespace}, elected by Camel's
  * cluster service: a file lock on a shared folder by default ({@code camel.cluster.file.*}), ZooKeeper
  * ({@code camel.cluster.zookeeper.*}) or Kubernetes leases ({@code camel.cluster.kubernetes.*}, with
@@ -30,7 +31,7 @@ class IntakeClusterConfiguration {
 
     @Bean
     RoutePolicyFactory leaderOnlyRoutes(@Value("${optout.cluster.namespace:optout-intake}") String namespace,
-                                        @Value("${optout.cluster.routes:contact-changes,change-dispatch,gap-requery,catch-up-requests}") List<String> routeIds,
+                                        @Value("${optout.cluster.routes:contact-changes,change-dispatch,gap-requery,catch-up-requests,ascend-export-intake}") List<String> routeIds,
                                         @Value("${optout.cluster.service:file}") String serviceKind) {
         return new RoutePolicyFactory() {
             private ClusteredRoutePolicy policy;

@@ -122,14 +122,15 @@ class TwoInstancesIntegrationTest {
     }
 
     @Test
-    void pendingCatchUpsSnapshotsAndGapReReadsRunOnTheLeaderOnly() {
+    void pendingCatchUpsSnapshotsGapReReadsAndTheAscendExportPickUpRunOnTheLeaderOnly() {
         RunningService first = start();
         RunningService second = start();
         await().atMost(PATIENCE).until(() -> second.bean(IntakeControl.class).role().equals("standby"));
         assertThat(first.bean(IntakeControl.class).role()).isEqualTo("leader");
 
-        // Each would otherwise run the same pending snapshot (a Bulk API job per node) and the same catch-up.
-        for (String route : List.of("catch-up-requests", "gap-requery")) {
+        // Each would otherwise run the same pending snapshot (a Bulk API job per node) and the same catch-up, and
+        // stage the same CU Ascend export once per node.
+        for (String route : List.of("catch-up-requests", "gap-requery", "ascend-export-intake")) {
             assertThat(routeStatus(first, route)).as("%s on the leader", route).isEqualTo(ServiceStatus.Started);
             assertThat(routeStatus(second, route)).as("%s on the standby", route).isNotEqualTo(ServiceStatus.Started);
         }
