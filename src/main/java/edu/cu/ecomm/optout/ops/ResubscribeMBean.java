@@ -49,14 +49,14 @@ public class ResubscribeMBean {
     }
 
     @ManagedOperation(description = "Make an open request urgent and send its help-desk ticket now")
-    @ManagedOperationParameter(name = "requestId", description = "Request id (RSR-<id> on the sheet)")
+    @ManagedOperationParameter(name = "requestId", description = "Request id: the number of RSR-<id> in the sheet's Request column")
     public boolean escalate(long requestId) {
         return admin.escalate(requestId);
     }
 
     @ManagedOperation(description = "Close an open request; it leaves the sheet")
     @ManagedOperationParameters({
-            @ManagedOperationParameter(name = "requestId", description = "Request id (RSR-<id> on the sheet)"),
+            @ManagedOperationParameter(name = "requestId", description = "Request id: the number of RSR-<id> in the sheet's Request column"),
             @ManagedOperationParameter(name = "reason", description = "Why, for the record")})
     public boolean close(long requestId, String reason) {
         return admin.close(requestId, reason);

@@ -43,8 +43,12 @@ public class ResubscribeSheet {
         }
     }
 
+    /**
+     * "Request" is the id {@code Resubscribe.escalate} and {@code close} take (RSR-&lt;id&gt;), on every request row:
+     * "Ticket" shows it only once an urgent ticket went out. Last, so the columns before it keep their places.
+     */
     static final List<String> HEADER = List.of("Kind", "Contact Id", "Name", "Email", "Business Unit", "MID",
-            "Status", "Colour", "Opened", "Urgent", "Ticket", "Preference Fields");
+            "Status", "Colour", "Opened", "Urgent", "Ticket", "Preference Fields", "Request");
     static final String RESUBSCRIBE = "RESUBSCRIBE";
     static final String HELD_OPT_IN = "HELD_OPT_IN";
 
@@ -83,20 +87,20 @@ public class ResubscribeSheet {
         for (ResubscribeRequest r : requests.open()) {
             csv.append(CsvCells.row(List.of(RESUBSCRIBE, r.contactId(), nz(r.contactName()), nz(r.contactEmail()),
                     r.unitName(), Long.toString(r.mid()), r.statusFound(), r.colour().name(), shown(r.openedAt()),
-                    r.urgent() ? "yes" : "no", nz(r.ticketReference()), "")));
+                    r.urgent() ? "yes" : "no", nz(r.ticketReference()), "", ResubscribeTickets.reference(r.id()))));
             requestIds.add(r.id());
         }
         List<Long> warningIds = new ArrayList<>();
         for (PreferenceWarning w : warnings.unlisted()) {
             csv.append(CsvCells.row(List.of(w.kind().name(), w.contactId(), nz(w.contactName()),
-                    nz(w.contactEmail()), "", "", "", "", shown(w.foundAt()), "", "", w.fields())));
+                    nz(w.contactEmail()), "", "", "", "", shown(w.foundAt()), "", "", w.fields(), "")));
             warningIds.add(w.id());
         }
         // Opt-ins the data-load guard holds, every week until an admin releases or rejects them; their transaction,
         // origin and the JMX operations are in the held-opt-ins file sent beside this sheet.
         for (HeldOptIn h : held.held()) {
             csv.append(CsvCells.row(List.of(HELD_OPT_IN, h.contactId(), "", "", "", "", "HELD " + nz(h.reason()), "",
-                    shown(h.recordedAt()), "", "", "")));
+                    shown(h.recordedAt()), "", "", "", "")));
         }
         String fileName = "resubscribe-requests-" + FILE_STAMP.format(now.atZone(zone)) + ".csv";
         return new Sheet(fileName, csv.toString().getBytes(StandardCharsets.UTF_8), requestIds, warningIds, now);
