@@ -36,6 +36,8 @@ public class OptInQueue {
     static final String DONE = "DONE";
     /** Done, then withdrawn because the guard held its opt-in; queued again if it is released. */
     static final String HELD = "HELD";
+    /** The most opt-ins one batch's Salesforce query can name (see the constructor). */
+    static final int MAX_BATCH_SIZE = 500;
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -49,6 +51,12 @@ public class OptInQueue {
                       @Value("${optout.optin.lease:PT5M}") Duration lease,
                       @Value("${optout.optin.retry-first:PT1M}") Duration firstRetry,
                       @Value("${optout.optin.retry-max:PT1H}") Duration maxRetry) {
+        // A batch is read from Salesforce as one SOQL "WHERE Id IN (...)" that camel-salesforce sends as a GET; past
+        // about 550 ids its URI passes Salesforce's 16,384 bytes and every batch fails (414) and is postponed forever.
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("optout.optin.batch-size must be 1 to " + MAX_BATCH_SIZE + ", not "
+                    + batchSize + ": a batch is one Salesforce query whose URI holds every contact id");
+        }
         this.jdbc = jdbc;
         this.clock = clock;
         this.batchSize = batchSize;

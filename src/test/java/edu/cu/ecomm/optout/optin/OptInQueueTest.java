@@ -2,6 +2,8 @@ package edu.cu.ecomm.optout.optin;
 
 import static edu.cu.ecomm.optout.optin.FlowsFixture.contactId;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +19,21 @@ import edu.cu.ecomm.optout.ops.LedgerFigures;
 class OptInQueueTest {
 
     private final FlowsFixture f = new FlowsFixture(3);
+
+    @Test
+    void aBatchSizeAboveFiveHundredOrBelowOneIsRefusedAtStartUp() {
+        // The batch is one SOQL "Id IN (...)" sent as a GET: past about 550 ids Salesforce answers 414 to every batch.
+        for (int refused : new int[] {0, 501, 2000}) {
+            assertThatIllegalArgumentException().isThrownBy(() -> new OptInQueue(f.jdbc, f.clock, refused,
+                            Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofHours(1)))
+                    .withMessageContaining("optout.optin.batch-size").withMessageContaining("1 to 500")
+                    .withMessageContaining(Integer.toString(refused));
+        }
+        for (int accepted : new int[] {1, 500}) {
+            assertThatNoException().isThrownBy(() -> new OptInQueue(f.jdbc, f.clock, accepted,
+                    Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofHours(1)));
+        }
+    }
 
     @Test
     void queuingTheSameOptInTwiceQueuesItOnce() {
