@@ -2,6 +2,7 @@ package edu.cu.ecomm.optout.optin;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,8 +40,13 @@ public class ResubscribeRecheck {
      * @throws MarketingCloudException when Marketing Cloud cannot answer; requests re-checked so far keep their result
      */
     public int recheckOpen() {
-        List<ResubscribeRequest> open = requests.open();
-        List<String> keys = open.stream().map(ResubscribeRequest::contactId).distinct().toList();
+        // Grouped once by contact (in the order requests.open() returns them), so that each chunk looks up only its
+        // own requests: walking every open request for every chunk was quadratic (100k open requests took 51 s).
+        Map<String, List<ResubscribeRequest>> openByContact = new LinkedHashMap<>();
+        for (ResubscribeRequest request : requests.open()) {
+            openByContact.computeIfAbsent(request.contactId(), k -> new ArrayList<>()).add(request);
+        }
+        List<String> keys = new ArrayList<>(openByContact.keySet());
         int closed = 0;
         for (int from = 0; from < keys.size(); from += batchSize) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + batchSize));
@@ -48,10 +54,7 @@ public class ResubscribeRecheck {
             for (SubscriberStatus s : lookup.lookUp(new ArrayList<>(chunk))) {
                 found.merge(s.subscriberKey() + ":" + s.mid(), s, (a, b) -> ShirtColour.of(a.status()).needsResubscribe() ? a : b);
             }
-            for (ResubscribeRequest request : open) {
-                if (!chunk.contains(request.contactId())) {
-                    continue;
-                }
+            for (ResubscribeRequest request : chunk.stream().flatMap(key -> openByContact.get(key).stream()).toList()) {
                 SubscriberStatus now = found.get(request.contactId() + ":" + request.mid());
                 String status = now == null ? ShirtColour.ABSENT : now.status();
                 ShirtColour colour = ShirtColour.of(status);
