@@ -15,6 +15,7 @@ import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.SqlTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -35,7 +36,10 @@ import org.springframework.stereotype.Component;
  * </ul>
  *
  * Both run under the ledger's write lock ({@link LedgerWrites}): intake cannot record a contact's newer change
- * between the check for a later change and the release.
+ * between the check for a later change and the release. A whole transaction is decided {@link #CHUNK} changes per
+ * lock, not all in one: a data load can hold 200,000 opt-ins, and intake waits while the lock is held. Each chunk
+ * re-reads its changes under the lock and decides only those still HELD, so deciding in chunks changes no outcome;
+ * if one fails, the chunks before it stay decided and the admin repeats the operation for the rest.
  */
 @Component("heldOptIns")
 public class HeldOptIns {
@@ -44,6 +48,9 @@ public class HeldOptIns {
 
     /** Superseded changes named one by one in an answer; the rest are counted. */
     static final int NAMED = 20;
+
+    /** Changes of a transaction released or rejected per hold of the ledger's write lock. */
+    static final int CHUNK = 1_000;
 
     /** One held opt-in, with its transaction's reason. */
     public record HeldOptIn(long changeId, String contactId, String transactionKey, Instant commitTimestamp,
@@ -72,13 +79,21 @@ public class HeldOptIns {
     private final LedgerWrites writes;
     private final Clock clock;
     private final boolean restoreOnReject;
+    private final int chunk;
 
+    @Autowired
     public HeldOptIns(JdbcTemplate jdbc, LedgerWrites writes, Clock clock,
                       @Value("${optout.guard.restore-on-reject:false}") boolean restoreOnReject) {
+        this(jdbc, writes, clock, restoreOnReject, CHUNK);
+    }
+
+    /** With {@code chunk} changes of a transaction decided per hold of the write lock (tests use a small one). */
+    HeldOptIns(JdbcTemplate jdbc, LedgerWrites writes, Clock clock, boolean restoreOnReject, int chunk) {
         this.jdbc = jdbc;
         this.writes = writes;
         this.clock = clock;
         this.restoreOnReject = restoreOnReject;
+        this.chunk = chunk;
     }
 
     public long heldChanges() {
@@ -97,10 +112,26 @@ public class HeldOptIns {
                 ChangeState.HELD.name());
     }
 
-    /** The held opt-ins of one transaction, by contact. */
-    public List<HeldOptIn> heldIn(String transactionKey) {
-        return jdbc.query(HELD_SELECT + " and c.transaction_key = ? order by c.contact_id, c.id", HeldOptIns::toHeld,
-                ChangeState.HELD.name(), transactionKey);
+    /** The first {@code limit} held opt-ins, by transaction, then contact: a listing reads no more than it shows. */
+    public List<HeldOptIn> held(int limit) {
+        return jdbc.query(HELD_SELECT + " order by c.transaction_key, c.contact_id, c.id limit ?", HeldOptIns::toHeld,
+                ChangeState.HELD.name(), limit);
+    }
+
+    /**
+     * The next {@code limit} held opt-ins of one transaction with an id in {@code (afterId, upToId]}, by id: the
+     * range keeps each chunk's read to its own rows (index on state, id) and leaves out opt-ins held after the
+     * admin asked.
+     */
+    private List<HeldOptIn> heldIn(String transactionKey, long afterId, long upToId, int limit) {
+        return jdbc.query(HELD_SELECT + " and c.id > ? and c.id <= ? and c.transaction_key = ? order by c.id limit ?",
+                HeldOptIns::toHeld, ChangeState.HELD.name(), afterId, upToId, transactionKey, limit);
+    }
+
+    /** The newest held opt-in of a transaction: a release or reject decides it and those before it. */
+    private Optional<Long> lastHeldIn(String transactionKey) {
+        return Optional.ofNullable(jdbc.queryForObject("select max(id) from contact_change"
+                + " where state = ? and transaction_key = ?", Long.class, ChangeState.HELD.name(), transactionKey));
     }
 
     /** The held transactions, oldest hold first. */
@@ -119,15 +150,31 @@ public class HeldOptIns {
     }
 
     public Outcome releaseTransaction(String transactionKey) {
-        return writes.inTransaction(() -> {
-            List<HeldOptIn> held = heldIn(transactionKey);
-            if (held.isEmpty()) {
-                return new Outcome(0, 0, 0, 0, 0, "Transaction " + transactionKey + " has no held opt-in");
+        int count = 0;
+        List<Superseded> superseded = new ArrayList<>();
+        int decided = 0;
+        Optional<Long> upTo = lastHeldIn(transactionKey);
+        long after = 0;
+        while (upTo.isPresent()) {
+            long from = after;
+            Chunk<Released> done = writes.inTransaction(() -> {
+                List<HeldOptIn> held = heldIn(transactionKey, from, upTo.get(), chunk);
+                return new Chunk<>(held, held.isEmpty() ? new Released(0, List.of()) : release(held));
+            });
+            count += done.result.count;
+            superseded.addAll(done.result.superseded);
+            decided += done.held.size();
+            if (done.held.size() < chunk) {
+                break;
             }
-            Released released = release(held);
-            return new Outcome(released.count, released.superseded.size(), 0, 0, 0, "Transaction " + transactionKey
-                    + ": " + released.count + " opt-in(s) released to the opt-in flow" + supersededText(released));
-        });
+            after = done.held.get(done.held.size() - 1).changeId();
+        }
+        if (decided == 0) {
+            return new Outcome(0, 0, 0, 0, 0, "Transaction " + transactionKey + " has no held opt-in");
+        }
+        Released released = new Released(count, superseded);
+        return new Outcome(released.count, released.superseded.size(), 0, 0, 0, "Transaction " + transactionKey
+                + ": " + released.count + " opt-in(s) released to the opt-in flow" + supersededText(released));
     }
 
     public Outcome releaseChange(long changeId) {
@@ -144,15 +191,28 @@ public class HeldOptIns {
     }
 
     public Outcome rejectTransaction(String transactionKey) {
-        return writes.inTransaction(() -> {
-            List<HeldOptIn> held = heldIn(transactionKey);
-            if (held.isEmpty()) {
-                return new Outcome(0, 0, 0, 0, 0, "Transaction " + transactionKey + " has no held opt-in");
+        int rejected = 0;
+        int restores = 0;
+        Optional<Long> upTo = lastHeldIn(transactionKey);
+        long after = 0;
+        while (upTo.isPresent()) {
+            long from = after;
+            Chunk<Integer> done = writes.inTransaction(() -> {
+                List<HeldOptIn> held = heldIn(transactionKey, from, upTo.get(), chunk);
+                return new Chunk<>(held, held.isEmpty() ? 0 : reject(held));
+            });
+            rejected += done.held.size();
+            restores += done.result;
+            if (done.held.size() < chunk) {
+                break;
             }
-            int restores = reject(held);
-            return new Outcome(0, 0, held.size(), restores, 0, "Transaction " + transactionKey + ": " + held.size()
-                    + " opt-in(s) rejected, never delivered to CU Ascend; " + restoreText(held.size(), restores));
-        });
+            after = done.held.get(done.held.size() - 1).changeId();
+        }
+        if (rejected == 0) {
+            return new Outcome(0, 0, 0, 0, 0, "Transaction " + transactionKey + " has no held opt-in");
+        }
+        return new Outcome(0, 0, rejected, restores, 0, "Transaction " + transactionKey + ": " + rejected
+                + " opt-in(s) rejected, never delivered to CU Ascend; " + restoreText(rejected, restores));
     }
 
     public Outcome rejectChange(long changeId) {
@@ -171,6 +231,10 @@ public class HeldOptIns {
     }
 
     private record Released(int count, List<Superseded> superseded) {
+    }
+
+    /** One chunk of a transaction: the held opt-ins read under the lock, and what deciding them did. */
+    private record Chunk<T>(List<HeldOptIn> held, T result) {
     }
 
     private Released release(List<HeldOptIn> held) {

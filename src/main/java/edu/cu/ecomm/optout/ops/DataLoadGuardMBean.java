@@ -61,7 +61,7 @@ public class DataLoadGuardMBean {
     @ManagedAttribute(description = "Held opt-ins (first " + LISTED + ", by transaction then contact): change id |"
             + " contact | transaction key | committed")
     public String[] getHeldChangeList() {
-        return held.held().stream().limit(LISTED).map(h -> h.changeId() + " | " + h.contactId() + " | "
+        return held.held(LISTED).stream().map(h -> h.changeId() + " | " + h.contactId() + " | "
                 + h.transactionKey() + " | " + Jmx.time(h.commitTimestamp())).toArray(String[]::new);
     }
 

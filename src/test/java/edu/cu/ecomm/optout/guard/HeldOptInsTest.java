@@ -4,7 +4,9 @@ import static edu.cu.ecomm.optout.optin.FlowsFixture.contactId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import edu.cu.ecomm.optout.guard.HeldOptIns.Outcome;
 import edu.cu.ecomm.optout.guard.OptOutRestores.Restore;
@@ -150,6 +152,94 @@ class HeldOptInsTest {
         assertThat(review.transactions()).extracting(HeldOptIns.HeldTransaction::transactionKey,
                 HeldOptIns.HeldTransaction::held).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("tx-1", 2L), org.assertj.core.groups.Tuple.tuple("tx-2", 1L));
+    }
+
+    @Test
+    void aTransactionOfMoreThanOneChunkIsReleasedWholeOneChunkPerHoldOfTheWriteLock() {
+        CountingWrites writes = new CountingWrites();
+        HeldOptIns chunked = new HeldOptIns(f.jdbc, writes, f.clock, true, 2);
+        List<ContactChange> tx1 = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            tx1.add(held(contactId(i), "tx-1"));
+        }
+        ContactChange otherTransaction = held(contactId(9), "tx-2");
+
+        Outcome outcome = chunked.releaseTransaction("tx-1");
+
+        assertThat(outcome.released()).isEqualTo(5);
+        assertThat(outcome.message()).isEqualTo("Transaction tx-1: 5 opt-in(s) released to the opt-in flow");
+        assertThat(tx1).extracting(this::state).containsOnly(ChangeState.RECEIVED);
+        assertThat(state(otherTransaction)).isEqualTo(ChangeState.HELD);
+        assertThat(writes.transactions).as("5 changes, 2 per hold of the lock").isEqualTo(3);
+    }
+
+    @Test
+    void aTransactionOfMoreThanOneChunkIsRejectedWholeOneChunkPerHoldOfTheWriteLock() {
+        CountingWrites writes = new CountingWrites();
+        HeldOptIns chunked = new HeldOptIns(f.jdbc, writes, f.clock, true, 2);
+        List<ContactChange> tx1 = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            tx1.add(held(contactId(i), "tx-1"));
+        }
+
+        Outcome outcome = chunked.rejectTransaction("tx-1");
+
+        assertThat(outcome.rejected()).isEqualTo(4);
+        assertThat(outcome.restoresQueued()).isEqualTo(4);
+        assertThat(outcome.message()).startsWith("Transaction tx-1: 4 opt-in(s) rejected, never delivered to CU"
+                + " Ascend; 4 contact(s) will get Email Opt Out = true written back in Salesforce");
+        assertThat(tx1).extracting(this::state).containsOnly(ChangeState.REJECTED);
+        assertThat(restores.count("PENDING")).isEqualTo(4);
+        assertThat(writes.transactions).as("4 changes, 2 per hold of the lock, then an empty look").isEqualTo(3);
+    }
+
+    @Test
+    void anOptInHeldWhileItsTransactionIsBeingReleasedWaitsForAnAdmin() {
+        held(contactId(1), "tx-1");
+        held(contactId(2), "tx-1");
+        held(contactId(3), "tx-1");
+        List<ContactChange> heldMeanwhile = new ArrayList<>();
+        CountingWrites writes = new CountingWrites() {
+            @Override
+            public <T> T inTransaction(Supplier<T> work) {
+                T result = super.inTransaction(work);
+                if (heldMeanwhile.isEmpty()) {
+                    // Intake records another opt-in of the transaction between two chunks.
+                    heldMeanwhile.add(held(contactId(4), "tx-1"));
+                }
+                return result;
+            }
+        };
+
+        Outcome outcome = new HeldOptIns(f.jdbc, writes, f.clock, true, 2).releaseTransaction("tx-1");
+
+        assertThat(outcome.released()).isEqualTo(3);
+        assertThat(state(heldMeanwhile.get(0))).isEqualTo(ChangeState.HELD);
+    }
+
+    @Test
+    void aListingReadsOnlyTheFirstHeldOptInsByTransactionThenContact() {
+        held(contactId(3), "tx-2");
+        held(contactId(2), "tx-1");
+        held(contactId(1), "tx-1");
+
+        assertThat(review.held(2)).extracting(HeldOptIns.HeldOptIn::contactId)
+                .containsExactly(contactId(1), contactId(2));
+    }
+
+    /** The ledger's write lock, counting how many times it was taken. */
+    private class CountingWrites extends LedgerWrites {
+        int transactions;
+
+        CountingWrites() {
+            super(f.jdbc, f.transaction);
+        }
+
+        @Override
+        public <T> T inTransaction(Supplier<T> work) {
+            transactions++;
+            return super.inTransaction(work);
+        }
     }
 
     private ContactChange held(String contactId, String transaction) {
