@@ -128,6 +128,7 @@ public class LedgerFigures {
                 + " order by next_attempt_at desc limit 1", String.class).stream().findFirst();
     }
 
+    /** Read on every health probe: one step in index ix_optin_lookup_completed (V12), however large the table. */
     public Optional<Instant> lastLookUpCompleted() {
         return Optional.ofNullable(jdbc.query("select max(completed_at) as last from optin_lookup",
                 rs -> rs.next() ? SqlTime.instant(rs, "last") : null));
