@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
@@ -150,29 +151,12 @@ public class HeldOptIns {
     }
 
     public Outcome releaseTransaction(String transactionKey) {
-        int count = 0;
-        List<Superseded> superseded = new ArrayList<>();
-        int decided = 0;
-        Optional<Long> upTo = lastHeldIn(transactionKey);
-        long after = 0;
-        while (upTo.isPresent()) {
-            long from = after;
-            Chunk<Released> done = writes.inTransaction(() -> {
-                List<HeldOptIn> held = heldIn(transactionKey, from, upTo.get(), chunk);
-                return new Chunk<>(held, held.isEmpty() ? new Released(0, List.of()) : release(held));
-            });
-            count += done.result.count;
-            superseded.addAll(done.result.superseded);
-            decided += done.held.size();
-            if (done.held.size() < chunk) {
-                break;
-            }
-            after = done.held.get(done.held.size() - 1).changeId();
-        }
-        if (decided == 0) {
+        List<Chunk<Released>> chunks = decideInChunks(transactionKey, this::release);
+        if (chunks.isEmpty()) {
             return new Outcome(0, 0, 0, 0, 0, "Transaction " + transactionKey + " has no held opt-in");
         }
-        Released released = new Released(count, superseded);
+        Released released = new Released(chunks.stream().mapToInt(c -> c.result.count).sum(),
+                chunks.stream().flatMap(c -> c.result.superseded.stream()).toList());
         return new Outcome(released.count, released.superseded.size(), 0, 0, 0, "Transaction " + transactionKey
                 + ": " + released.count + " opt-in(s) released to the opt-in flow" + supersededText(released));
     }
@@ -191,28 +175,39 @@ public class HeldOptIns {
     }
 
     public Outcome rejectTransaction(String transactionKey) {
-        int rejected = 0;
-        int restores = 0;
+        List<Chunk<Integer>> chunks = decideInChunks(transactionKey, this::reject);
+        if (chunks.isEmpty()) {
+            return new Outcome(0, 0, 0, 0, 0, "Transaction " + transactionKey + " has no held opt-in");
+        }
+        int rejected = chunks.stream().mapToInt(c -> c.held.size()).sum();
+        int restores = chunks.stream().mapToInt(c -> c.result).sum();
+        return new Outcome(0, 0, rejected, restores, 0, "Transaction " + transactionKey + ": " + rejected
+                + " opt-in(s) rejected, never delivered to CU Ascend; " + restoreText(rejected, restores));
+    }
+
+    /**
+     * Decides the transaction's held opt-ins, up to the newest held when asked, {@code chunk} per hold of the write
+     * lock; returns the chunks that had opt-ins to decide (none: nothing was held).
+     */
+    private <T> List<Chunk<T>> decideInChunks(String transactionKey, Function<List<HeldOptIn>, T> decide) {
+        List<Chunk<T>> chunks = new ArrayList<>();
         Optional<Long> upTo = lastHeldIn(transactionKey);
         long after = 0;
         while (upTo.isPresent()) {
             long from = after;
-            Chunk<Integer> done = writes.inTransaction(() -> {
+            Chunk<T> done = writes.inTransaction(() -> {
                 List<HeldOptIn> held = heldIn(transactionKey, from, upTo.get(), chunk);
-                return new Chunk<>(held, held.isEmpty() ? 0 : reject(held));
+                return new Chunk<>(held, held.isEmpty() ? null : decide.apply(held));
             });
-            rejected += done.held.size();
-            restores += done.result;
+            if (!done.held.isEmpty()) {
+                chunks.add(done);
+            }
             if (done.held.size() < chunk) {
                 break;
             }
             after = done.held.get(done.held.size() - 1).changeId();
         }
-        if (rejected == 0) {
-            return new Outcome(0, 0, 0, 0, 0, "Transaction " + transactionKey + " has no held opt-in");
-        }
-        return new Outcome(0, 0, rejected, restores, 0, "Transaction " + transactionKey + ": " + rejected
-                + " opt-in(s) rejected, never delivered to CU Ascend; " + restoreText(rejected, restores));
+        return chunks;
     }
 
     public Outcome rejectChange(long changeId) {
