@@ -138,8 +138,10 @@ public class ParityAudit {
      *                                  ({@link #exportToAudit})
      */
     public long start(String trigger) {
-        AscendExports.Export export = exportToAudit();
+        // Before the export check: a start refused for a missing or old export still frees a dead audit's slot,
+        // or that audit would show RUNNING, and refuse every later start, until a new export arrived.
         abandonStale();
+        AscendExports.Export export = exportToAudit();
         long auditId;
         try {
             // Taking the slot and clearing earlier values commit together: a failed delete must not leave this
@@ -175,9 +177,10 @@ public class ParityAudit {
     /**
      * An audit still holding the slot long after its start lost its instance mid-run (a crash, a redeploy); it
      * would otherwise block every later audit. The Bulk API wait alone is bounded by optout.audit.salesforce.timeout,
-     * so abandon-after is set well beyond a real audit's length.
+     * so abandon-after is set well beyond a real audit's length. Each start calls it first, as does JMX
+     * Audit.runAuditNow before it checks whether an audit runs; the update commits on its own.
      */
-    private void abandonStale() {
+    public void abandonStale() {
         Instant now = clock.instant();
         int abandoned = jdbc.update("update parity_audit set state = 'FAILED', running_slot = null, completed_at = ?,"
                         + " error = ? where running_slot is not null and started_at < ?", toSql(now),

@@ -136,6 +136,9 @@ public class AuditMBean {
 
     @ManagedOperation(description = "Run a parity audit now against the newest staged CU Ascend export; watch LastRunState")
     public String runAuditNow() {
+        // An audit whose instance stopped mid-run still holds the slot; past optout.audit.abandon-after it is no
+        // longer running, and the operator is not told to wait for it.
+        audits.abandonStale();
         if (audits.isRunning()) {
             return "An audit is already running; watch LastRunState";
         }

@@ -3,6 +3,10 @@ package edu.cu.ecomm.optout.audit;
 import static edu.cu.ecomm.optout.audit.AuditDatabase.contact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import edu.cu.ecomm.optout.intake.BulkQueries;
+import edu.cu.ecomm.optout.ops.AuditMBean;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -153,6 +159,51 @@ class OneAuditAtATimeTest {
         assertThat(db.jdbc.queryForObject("select state from parity_audit where id = ?", String.class, lost))
                 .isEqualTo("FAILED");
         assertThat(survivor.isRunning()).isTrue();
+    }
+
+    @Test
+    void anAbandonedAuditIsMarkedFailedEvenWhenTheNextStartIsRefusedForAnOldExport() {
+        stageExport();
+        long lost = instance().start("SCHEDULE");
+        // CU Ascend's export stopped arriving too: the next weekly start finds only the old one.
+        db.clock.advance(Duration.ofDays(9));
+
+        assertThatThrownBy(() -> instance().start("SCHEDULE")).isInstanceOf(AuditNotStartedException.class)
+                .hasMessageContaining("older than optout.audit.max-export-age");
+
+        assertThat(db.jdbc.queryForObject("select state || ': ' || error from parity_audit where id = ?", String.class,
+                lost)).isEqualTo("FAILED: abandoned: still running 6 hours after its start (its instance stopped?)");
+        assertThat(instance().isRunning()).isFalse();
+    }
+
+    @Test
+    void runAuditNowStartsAnAuditOnceTheRunningOneIsTakenAsAbandoned() {
+        stageExport();
+        long lost = instance().start("SCHEDULE");
+        ProducerTemplate producer = mock(ProducerTemplate.class);
+        AuditMBean jmx = new AuditMBean(instance(), db.exports, producer);
+
+        db.clock.advance(ABANDON_AFTER.minusMinutes(1));
+        assertThat(jmx.runAuditNow()).isEqualTo("An audit is already running; watch LastRunState");
+        verify(producer, never()).asyncRequestBodyAndHeader(any(String.class), any(), any(String.class), any());
+
+        db.clock.advance(Duration.ofMinutes(2));
+        assertThat(jmx.runAuditNow()).isEqualTo("Parity audit started; watch LastRunState");
+        verify(producer).asyncRequestBodyAndHeader("direct:parity-audit", null, "auditTrigger", "OPERATOR");
+        assertThat(db.jdbc.queryForObject("select state from parity_audit where id = ?", String.class, lost))
+                .isEqualTo("FAILED");
+    }
+
+    @Test
+    void runAuditNowMarksAnAbandonedAuditFailedEvenWhenTheExportIsTooOldToAudit() {
+        stageExport();
+        instance().start("SCHEDULE");
+        AuditMBean jmx = new AuditMBean(instance(), db.exports, mock(ProducerTemplate.class));
+        db.clock.advance(Duration.ofDays(9));
+
+        assertThat(jmx.runAuditNow()).startsWith("Not started: the newest CU Ascend export (export.csv, received ");
+        assertThat(jmx.getLastRunState()).isEqualTo("FAILED");
+        assertThat(jmx.getLastError()).startsWith("abandoned: still running 6 hours after its start");
     }
 
     @Test
