@@ -62,6 +62,7 @@ public class ParityAudit {
     private final BulkQueries.Settings bulkSettings;
     private final Duration maxExportAge;
     private final Duration abandonAfter;
+    private final int keepAudits;
 
     public ParityAudit(JdbcTemplate jdbc, TransactionTemplate transactions, BulkQueries bulk, AscendExports exports,
                        AuditComparison comparison, AuditCorrections corrections, AuditReport report,
@@ -72,7 +73,8 @@ public class ParityAudit {
                        @Value("${optout.audit.salesforce.poll-interval:PT5S}") Duration pollInterval,
                        @Value("${optout.audit.salesforce.timeout:PT2H}") Duration timeout,
                        @Value("${optout.audit.max-export-age:P8D}") Duration maxExportAge,
-                       @Value("${optout.audit.abandon-after:PT6H}") Duration abandonAfter) {
+                       @Value("${optout.audit.abandon-after:PT6H}") Duration abandonAfter,
+                       @Value("${optout.audit.keep-audits:3}") int keepAudits) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.bulk = bulk;
@@ -87,6 +89,7 @@ public class ParityAudit {
         this.bulkSettings = new BulkQueries.Settings(pageSize, pollInterval, timeout);
         this.maxExportAge = maxExportAge;
         this.abandonAfter = abandonAfter;
+        this.keepAudits = keepAudits;
     }
 
     /** True while an audit runs, on this instance or another sharing the database. */
@@ -161,6 +164,7 @@ public class ParityAudit {
                 long id = keys.getKey().longValue();
                 // Salesforce values of earlier audits are no longer needed: their discrepancies and figures are kept.
                 jdbc.update("delete from audit_salesforce_value where audit_id <> ?", id);
+                purgeDiscrepancies();
                 return id;
             });
         } catch (DuplicateKeyException slotTaken) {
@@ -172,6 +176,22 @@ public class ParityAudit {
         LOG.info("Parity audit {} started ({}) on CU Ascend export {} ({}, {} contacts, {} bad rows)", auditId,
                 trigger, export.id(), export.fileName(), export.values(), export.badRows());
         return auditId;
+    }
+
+    /**
+     * Keeps the discrepancies of the newest {@code optout.audit.keep-audits} audits that found any; older audits keep
+     * only their figures (parity_audit). They are the bulk of an audit, some 200,000 rows a week at a million
+     * contacts, and are read only by that audit's corrections and report. Counting only audits that found any, an
+     * audit that failed before comparing never pushes out the last comparison's list.
+     */
+    private void purgeDiscrepancies() {
+        List<Long> older = jdbc.queryForList("select distinct audit_id from parity_discrepancy order by audit_id desc"
+                + " offset ? rows", Long.class, keepAudits);
+        if (!older.isEmpty()) {
+            int purged = jdbc.update("delete from parity_discrepancy where audit_id <= ?", older.get(0));
+            LOG.info("Discrepancies of {} earlier parity audit(s) purged ({} rows; optout.audit.keep-audits = {})",
+                    older.size(), purged, keepAudits);
+        }
     }
 
     /**

@@ -280,7 +280,7 @@ class OneAuditAtATimeTest {
                 comparison, new AuditCorrections(db.jdbc, db.ledger, db.writes()),
                 new AuditReport(db.dataSource, db.transactions, staging, ZoneId.of("America/Denver")), db.deadLetters,
                 db.clock, false, 1000, 50_000, Duration.ofSeconds(5), Duration.ofHours(2), Duration.ofDays(8),
-                ABANDON_AFTER);
+                ABANDON_AFTER, 3);
     }
 
     private void stageExport() {
