@@ -17,6 +17,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import edu.cu.ecomm.optout.delivery.CsvCells;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -32,10 +34,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  *     compared, the total of each kind, in flight, held, corrected, bad rows. It is delivered last: its arrival says
  *     the report is complete.</li>
  * </ul>
- * Rows are streamed from the database to a file in the staging folder, never held in memory.
+ * Rows are streamed from the database to a file in the staging folder, never held in memory; the files are removed
+ * from it once delivered ({@link #removeDelivered}).
  */
 @Component("auditReport")
 public class AuditReport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditReport.class);
 
     /** The two files of one report. */
     public record Files(String csvName, Path csv, String totalsName, Path totals) {
@@ -96,6 +101,22 @@ public class AuditReport {
             throw new UncheckedIOException("could not write the parity audit report in " + stagingDir, e);
         }
         return files;
+    }
+
+    /**
+     * Removes a delivered report's two files from the staging folder: the endpoint has them, and the folder would
+     * otherwise grow by a report every week. Never fails the audit: a file that cannot be removed is named in a
+     * warning.
+     */
+    public void removeDelivered(Files files) {
+        for (Path file : List.of(files.csv(), files.totals())) {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("Parity audit report delivered, but its staged file {} could not be removed ({})", file,
+                        e.toString());
+            }
+        }
     }
 
     static Map<String, String> totals(AuditFigures audit) {

@@ -3,6 +3,7 @@ package edu.cu.ecomm.optout.audit;
 import static edu.cu.ecomm.optout.audit.AuditDatabase.contact;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -40,6 +41,26 @@ class AuditRetentionTest {
         assertThat(discrepancies(second)).as("an audit that found none does not push it out").isEqualTo(1);
         assertThat(discrepancies(third)).isEqualTo(1);
         assertThat(audits.find(first).orElseThrow().optedOutInSalesforceOnly()).as("figures stay").isEqualTo(1);
+    }
+
+    @Test
+    void aDeliveredReportsFilesAreRemovedFromTheStagingFolder() throws Exception {
+        ParityAudit audits = audits();
+        db.stage("ContactId,EmailOptOut\n" + contact(1) + ",FALSE\n");
+        long audit = audits.start("SCHEDULE");
+        salesforceSays(audit, true);
+        audits.compare(audit);
+        AuditReport.Files files = audits.writeReport(audit);
+        assertThat(files.csv()).exists();
+        assertThat(files.totals()).exists();
+
+        report().removeDelivered(files);
+        // Removing again (a retried step) is no failure.
+        report().removeDelivered(files);
+
+        try (var left = Files.list(staging)) {
+            assertThat(left).isEmpty();
+        }
     }
 
     /** A whole audit in which Salesforce has contact 1 opted out and the export does not. */

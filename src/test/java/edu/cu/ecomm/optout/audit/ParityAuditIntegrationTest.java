@@ -48,6 +48,7 @@ class ParityAuditIntegrationTest extends ServiceIntegrationTest {
     private static final Path INBOUND = WORK.resolve("inbound");
     private static final Path REPORTS = WORK.resolve("reports");
     private static final Path ASCEND = WORK.resolve("ascend");
+    private static final Path STAGING = WORK.resolve("audit-staging");
 
     @DynamicPropertySource
     static void audit(DynamicPropertyRegistry registry) {
@@ -56,7 +57,7 @@ class ParityAuditIntegrationTest extends ServiceIntegrationTest {
         registry.add("optout.audit.inbound", () -> "file:" + INBOUND);
         registry.add("optout.audit.inbound-settle", () -> "200");
         registry.add("optout.audit.endpoint", () -> "file:" + REPORTS);
-        registry.add("optout.audit.staging-dir", () -> WORK.resolve("audit-staging").toString());
+        registry.add("optout.audit.staging-dir", () -> STAGING.toString());
         registry.add("optout.audit.correct", () -> "true");
         registry.add("optout.audit.salesforce.poll-interval", () -> "PT0.1S");
         registry.add("optout.audit.retry.maximum-redeliveries", () -> "1");
@@ -186,6 +187,17 @@ class ParityAuditIntegrationTest extends ServiceIntegrationTest {
         long changes = ledger.count();
         auditNow();
         assertThat(ledger.count()).isEqualTo(changes);
+    }
+
+    @Test
+    void aDeliveredReportIsRemovedFromTheStagingFolder() throws Exception {
+        drop("ascend-export-for-staging.csv", export(salesforceValues()));
+        auditNow();
+
+        String report = (String) attribute("LastReport");
+        assertThat(REPORTS.resolve(report)).as("delivered from the staging folder").exists();
+        await().atMost(PATIENCE).until(() -> !Files.exists(STAGING.resolve(report))
+                && !Files.exists(STAGING.resolve(report.replace(".csv", "-totals.csv"))));
     }
 
     @Test
