@@ -28,7 +28,9 @@ import edu.cu.ecomm.optout.ledger.SqlTime;
  * to the ledger's current high-water id. Every claim first locks the single row of {@code ascend_claim_lock},
  * so two runs that fire at once (two nodes, a recovered trigger) claim one after the other; a new batch is
  * only claimed when none is pending, so a change can land in one batch only. A claimed batch carries a
- * lease; while it holds, no other run resumes that batch.
+ * lease; while it holds, no other run resumes that batch, except a run Quartz recovered: Quartz recovers a
+ * nightly run only once the instance that ran it is dead, so the lease that run left behind is taken over at
+ * once instead of leaving the batch undelivered until the next night.
  *
  * <p>The claim writes one row, not one per change: which changes are in the batch is fixed when its file is
  * built ({@link BatchFileBuilder} records their ids) and they move to DELIVERED when it is marked. Writing
@@ -60,6 +62,16 @@ public class BatchClaimer {
      * READY change) or the pending batch is being delivered by another run right now.
      */
     public AscendBatch claim() {
+        return claim(false);
+    }
+
+    /**
+     * As {@link #claim()}; with {@code recovery} true (the run redoes one whose instance died mid-run, which
+     * left its lease behind), a pending batch is taken over even while its lease holds. Null counts as false
+     * ("deliver now" and scheduled runs pass none).
+     */
+    public AscendBatch claim(Boolean recovery) {
+        boolean takeOver = Boolean.TRUE.equals(recovery);
         return transactions.execute(status -> {
             jdbc.queryForObject("select name from ascend_claim_lock where name = 'ascend-nightly' for update",
                     String.class);
@@ -71,7 +83,7 @@ public class BatchClaimer {
                     from ascend_batch where state = 'PENDING' order by id limit 1
                     """, (rs, row) -> {
                 Instant leaseUntil = SqlTime.instant(rs, "lease_until");
-                if (leaseUntil != null && leaseUntil.isAfter(now)) {
+                if (!takeOver && leaseUntil != null && leaseUntil.isAfter(now)) {
                     return null;
                 }
                 return new AscendBatch(rs.getLong("id"), SqlTime.instant(rs, "created_at"),
@@ -86,6 +98,10 @@ public class BatchClaimer {
                     return null;
                 }
                 takeLease(resumed, now);
+                if (takeOver) {
+                    LOG.warn("Recovered run: taking CU Ascend batch {} over from the run that died delivering it",
+                            resumed.batchId());
+                }
                 LOG.info("Resuming CU Ascend batch {} (attempt {})", resumed.batchId(), resumed.attempts());
                 return resumed;
             }

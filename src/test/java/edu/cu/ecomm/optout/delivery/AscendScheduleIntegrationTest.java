@@ -30,6 +30,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import edu.cu.ecomm.optout.OptOutSyncApplication;
+import edu.cu.ecomm.optout.ops.CrashPoints;
+import edu.cu.ecomm.optout.support.JavaProcess;
 import edu.cu.ecomm.optout.support.TestDatabases;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeState;
@@ -52,6 +54,9 @@ class AscendScheduleIntegrationTest {
             return new FakeContacts();
         }
     }
+
+    /** A cron that does not fire before 2099. */
+    private static final String NEVER = "0 0 1 1 1 ? 2099";
 
     private final Map<String, String> database = TestDatabases.properties(TestDatabases.newName());
     private final Path work = Path.of("target", "ascend-schedule-it", UUID.randomUUID().toString());
@@ -86,6 +91,35 @@ class AscendScheduleIntegrationTest {
     }
 
     @Test
+    void aRunKilledMidDeliveryIsRedoneAtStartUpNotAtTheNextNight() {
+        ConfigurableApplicationContext first = start(NEVER);
+        ReadyChanges.ready(first.getBean(ChangeLedger.class), contact(1), true, Instant.parse("2026-11-26T15:00:00Z"));
+        first.close();
+        // A run fires in a process of its own and is killed (SIGKILL) while it builds the batch file: its claim on
+        // the batch (lease: 30 minutes) and its Quartz fire are left behind in the database.
+        JavaProcess killed = JavaProcess.start("killed run", OptOutSyncApplication.class,
+                Map.of(CrashPoints.PROPERTY, "batch-building"),
+                arguments("0/1 * * * * ?", "--spring.main.banner-mode=off"), work.resolve("killed-run.log"));
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                assertThat(killed.isAlive()).as("%s is alive", killed).isTrue();
+                return killed.output().contains("CRASH-POINT batch-building reached");
+            });
+        } finally {
+            killed.kill();
+        }
+
+        // Started again with a cron that does not fire for decades: only Quartz's recovery of the dead run can deliver.
+        ConfigurableApplicationContext restarted = start(NEVER);
+
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> restarted.getBean(ChangeLedger.class).count(ChangeState.DELIVERED) == 1);
+        JdbcTemplate jdbc = restarted.getBean(JdbcTemplate.class);
+        assertThat(jdbc.queryForList("select attempts from ascend_batch where state = 'DELIVERED'", Integer.class))
+                .as("the killed run's batch, delivered by its redo").containsExactly(2);
+    }
+
+    @Test
     void aChangedTimeZoneReschedulesTheStoredTrigger() throws Exception {
         start("0 0 1 * * ?").close();
 
@@ -109,19 +143,8 @@ class AscendScheduleIntegrationTest {
     }
 
     private ConfigurableApplicationContext start(String cron, String... more) {
-        List<String> args = new ArrayList<>();
-        database.forEach((key, value) -> args.add("--" + key + "=" + value));
-        args.addAll(List.of(
-                "--camel.main.routes-include-pattern=file:routes/ascend-nightly.camel.yaml",
-                "--optout.ascend.cron=" + cron,
-                "--optout.ascend.endpoint=file:" + work.resolve("outbox"),
-                "--optout.ascend.staging-dir=" + work.resolve("staging"),
-                "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=1000",
-                // Two instances in one JVM: no HTTP port and no JMX names to share.
-                "--spring.main.web-application-type=none", "--spring.jmx.enabled=false"));
-        args.addAll(List.of(more));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(OptOutSyncApplication.class,
-                Contacts.class).run(args.toArray(String[]::new));
+                Contacts.class).run(arguments(cron, more).toArray(String[]::new));
         instances.add(context);
         Scheduler scheduler = context.getBean(Scheduler.class);
         try {
@@ -141,5 +164,21 @@ class AscendScheduleIntegrationTest {
             throw new IllegalStateException(e);
         }
         return context;
+    }
+
+    /** The command line of an instance with only the nightly route, on this test's database. */
+    private List<String> arguments(String cron, String... more) {
+        List<String> args = new ArrayList<>();
+        database.forEach((key, value) -> args.add("--" + key + "=" + value));
+        args.addAll(List.of(
+                "--camel.main.routes-include-pattern=file:routes/ascend-nightly.camel.yaml",
+                "--optout.ascend.cron=" + cron,
+                "--optout.ascend.endpoint=file:" + work.resolve("outbox"),
+                "--optout.ascend.staging-dir=" + work.resolve("staging"),
+                "--spring.quartz.properties.org.quartz.jobStore.clusterCheckinInterval=1000",
+                // Two instances in one JVM: no HTTP port and no JMX names to share.
+                "--spring.main.web-application-type=none", "--spring.jmx.enabled=false"));
+        args.addAll(List.of(more));
+        return args;
     }
 }

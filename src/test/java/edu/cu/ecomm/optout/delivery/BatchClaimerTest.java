@@ -83,6 +83,20 @@ class BatchClaimerTest {
     }
 
     @Test
+    void aRecoveredRunTakesOverTheBatchWhoseRunDiedWithItsLeaseStillHolding() {
+        db.ready(contact(1), true, t0, 1);
+        AscendBatch died = claimer.claim();
+
+        AscendBatch recovered = claimer.claim(true);
+
+        assertThat(recovered.id()).isEqualTo(died.id());
+        assertThat(recovered.resumed()).isTrue();
+        assertThat(recovered.attempts()).isEqualTo(2);
+        assertThat(db.jdbc.queryForObject("select lease_owner from ascend_batch where id = ?", String.class,
+                died.id())).isEqualTo(recovered.leaseOwner()).isNotEqualTo(died.leaseOwner());
+    }
+
+    @Test
     void runsThatFireAtOnceClaimOneBatchBetweenThem() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

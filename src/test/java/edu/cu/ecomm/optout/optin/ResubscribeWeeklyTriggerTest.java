@@ -11,6 +11,8 @@ import org.apache.camel.component.quartz.QuartzComponent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quartz.CronTrigger;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
 import org.quartz.TriggerKey;
 
 /** The weekly sheet's Quartz trigger as the route declares it: Monday 07:00 in Denver, summer or winter. */
@@ -34,6 +36,18 @@ class ResubscribeWeeklyTriggerTest {
                     .isEqualTo(ZonedDateTime.of(2026, 12, 7, 7, 0, 0, 0, denver).toInstant());
             Date summer = Date.from(ZonedDateTime.of(2027, 7, 1, 12, 0, 0, 0, denver).toInstant());
             assertThat(trigger.getFireTimeAfter(summer).toInstant().toString()).isEqualTo("2027-07-05T13:00:00Z");
+        }
+    }
+
+    @Test
+    void anExportCutShortByACrashIsRedoneWhenTheClusterSeesItsInstanceDead() throws Exception {
+        try (FlowRoutes routes = new FlowRoutes(new FlowsFixture(), outbox, "resubscribe-weekly.camel.yaml")) {
+            routes.start();
+            JobDetail job = routes.context.getComponent("quartz", QuartzComponent.class).getScheduler()
+                    .getJobDetail(JobKey.jobKey("resubscribe-weekly", "optout"));
+
+            // Quartz fires a job again after its instance died mid-run only when the job asked for it.
+            assertThat(job.requestsRecovery()).isTrue();
         }
     }
 }
