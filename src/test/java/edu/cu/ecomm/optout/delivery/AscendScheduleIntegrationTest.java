@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,6 +21,7 @@ import org.quartz.CronTrigger;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.Scheduler;
+import org.quartz.TriggerKey;
 import org.quartz.listeners.JobListenerSupport;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -120,13 +122,24 @@ class AscendScheduleIntegrationTest {
     }
 
     @Test
-    void aChangedTimeZoneReschedulesTheStoredTrigger() throws Exception {
-        start("0 0 1 * * ?").close();
+    void aChangedTimeZoneReschedulesTheStoredNightlyAndWeeklyTriggers() throws Exception {
+        String routes = "--camel.main.routes-include-pattern=file:routes/ascend-nightly.camel.yaml,"
+                + "file:routes/resubscribe-weekly.camel.yaml,file:routes/audit.camel.yaml";
+        String inbound = "--optout.audit.inbound=file:" + work.resolve("audit-inbound");
+        start("0 0 1 * * ?", routes, inbound).close();
 
-        ConfigurableApplicationContext restarted = start("0 0 1 * * ?", "--optout.ascend.time-zone=Europe/Paris");
+        ConfigurableApplicationContext restarted = start("0 0 1 * * ?", routes, inbound,
+                "--optout.ascend.time-zone=Europe/Paris", "--optout.resubscribe.time-zone=Asia/Tokyo",
+                "--optout.audit.time-zone=Australia/Sydney");
 
-        CronTrigger trigger = (CronTrigger) restarted.getBean(Scheduler.class).getTrigger(AscendTriggerTimeZone.NIGHTLY);
-        assertThat(trigger.getTimeZone().getID()).isEqualTo("Europe/Paris");
+        Scheduler scheduler = restarted.getBean(Scheduler.class);
+        assertThat(zone(scheduler, "ascend-nightly")).isEqualTo("Europe/Paris");
+        assertThat(zone(scheduler, "resubscribe-weekly")).isEqualTo("Asia/Tokyo");
+        assertThat(zone(scheduler, "parity-audit")).isEqualTo("Australia/Sydney");
+    }
+
+    private static String zone(Scheduler scheduler, String trigger) throws Exception {
+        return ((CronTrigger) scheduler.getTrigger(TriggerKey.triggerKey(trigger, "optout"))).getTimeZone().getID();
     }
 
     @Test
@@ -166,12 +179,14 @@ class AscendScheduleIntegrationTest {
         return context;
     }
 
-    /** The command line of an instance with only the nightly route, on this test's database. */
+    /** An instance's command line: this test's database, only the nightly route unless {@code more} names routes. */
     private List<String> arguments(String cron, String... more) {
         List<String> args = new ArrayList<>();
         database.forEach((key, value) -> args.add("--" + key + "=" + value));
+        if (Arrays.stream(more).noneMatch(option -> option.startsWith("--camel.main.routes-include-pattern="))) {
+            args.add("--camel.main.routes-include-pattern=file:routes/ascend-nightly.camel.yaml");
+        }
         args.addAll(List.of(
-                "--camel.main.routes-include-pattern=file:routes/ascend-nightly.camel.yaml",
                 "--optout.ascend.cron=" + cron,
                 "--optout.ascend.endpoint=file:" + work.resolve("outbox"),
                 "--optout.ascend.staging-dir=" + work.resolve("staging"),
