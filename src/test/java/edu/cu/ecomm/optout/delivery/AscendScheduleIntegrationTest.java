@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.quartz.CronTrigger;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.TriggerKey;
 import org.quartz.listeners.JobListenerSupport;
@@ -119,6 +120,20 @@ class AscendScheduleIntegrationTest {
         JdbcTemplate jdbc = restarted.getBean(JdbcTemplate.class);
         assertThat(jdbc.queryForList("select attempts from ascend_batch where state = 'DELIVERED'", Integer.class))
                 .as("the killed run's batch, delivered by its redo").containsExactly(2);
+    }
+
+    @Test
+    void aNightlyJobStoredBeforeItWasRecoverableAsksToBeRedoneAfterACrashOnceRestarted() throws Exception {
+        ConfigurableApplicationContext first = start(NEVER);
+        // The job as a version of the service without recoverableJob stored it.
+        Scheduler scheduler = first.getBean(Scheduler.class);
+        JobKey nightly = JobKey.jobKey("ascend-nightly", "optout");
+        scheduler.addJob(scheduler.getJobDetail(nightly).getJobBuilder().requestRecovery(false).build(), true, true);
+        first.close();
+
+        ConfigurableApplicationContext restarted = start(NEVER);
+
+        assertThat(restarted.getBean(Scheduler.class).getJobDetail(nightly).requestsRecovery()).isTrue();
     }
 
     @Test
