@@ -10,9 +10,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -28,9 +33,12 @@ import edu.cu.ecomm.optout.ledger.SqlTime;
  * to the ledger's current high-water id. Every claim first locks the single row of {@code ascend_claim_lock},
  * so two runs that fire at once (two nodes, a recovered trigger) claim one after the other; a new batch is
  * only claimed when none is pending, so a change can land in one batch only. A claimed batch carries a
- * lease; while it holds, no other run resumes that batch, except a run Quartz recovered: Quartz recovers a
- * nightly run only once the instance that ran it is dead, so the lease that run left behind is taken over at
- * once instead of leaving the batch undelivered until the next night.
+ * lease, owned by the Quartz scheduler instance of the node that claimed it; while it holds, no other run resumes
+ * that batch, except a run Quartz recovered whose lease owner's instance Quartz no longer lists as alive
+ * ({@code qrtz_scheduler_state}): Quartz recovers a nightly run only once the instance that ran it is dead and
+ * deletes that instance's row first, so the lease a dead run left behind is taken over at once instead of leaving
+ * the batch undelivered until the lease runs out. A lease held by a live node ("deliver now" over JMX, or a node
+ * Quartz took for dead but which is still running) is respected even by a recovered run.
  *
  * <p>The claim writes one row, not one per change: which changes are in the batch is fixed when its file is
  * built ({@link BatchFileBuilder} records their ids) and they move to DELIVERED when it is marked. Writing
@@ -48,13 +56,31 @@ public class BatchClaimer {
     private final TransactionTemplate transactions;
     private final Clock clock;
     private final Duration lease;
+    private final Supplier<String> schedulerInstance;
 
+    @Autowired
     public BatchClaimer(JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock,
-                        @Value("${optout.ascend.claim-lease:PT30M}") Duration lease) {
+                        @Value("${optout.ascend.claim-lease:PT30M}") Duration lease,
+                        ObjectProvider<Scheduler> scheduler) {
+        this(jdbc, transactions, clock, lease, () -> schedulerInstanceOf(scheduler.getIfAvailable()));
+    }
+
+    /** With {@code schedulerInstance} naming this node's Quartz scheduler instance (tests name their own). */
+    BatchClaimer(JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock, Duration lease,
+                 Supplier<String> schedulerInstance) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
         this.lease = lease;
+        this.schedulerInstance = schedulerInstance;
+    }
+
+    private static String schedulerInstanceOf(Scheduler scheduler) {
+        try {
+            return scheduler == null ? "no-scheduler" : scheduler.getSchedulerInstanceId();
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("Cannot read this node's Quartz scheduler instance id", e);
+        }
     }
 
     /**
@@ -67,23 +93,24 @@ public class BatchClaimer {
 
     /**
      * As {@link #claim()}; with {@code recovery} true (the run redoes one whose instance died mid-run, which
-     * left its lease behind), a pending batch is taken over even while its lease holds. Null counts as false
-     * ("deliver now" and scheduled runs pass none).
+     * left its lease behind), a pending batch whose lease owner's scheduler instance is no longer alive is taken
+     * over even while its lease holds. Null counts as false ("deliver now" and scheduled runs pass none).
      */
     public AscendBatch claim(Boolean recovery) {
-        boolean takeOver = Boolean.TRUE.equals(recovery);
+        boolean recovering = Boolean.TRUE.equals(recovery);
         return transactions.execute(status -> {
             jdbc.queryForObject("select name from ascend_claim_lock where name = 'ascend-nightly' for update",
                     String.class);
             Instant now = clock.instant();
-            String owner = UUID.randomUUID().toString();
+            String owner = schedulerInstance.get() + "/" + UUID.randomUUID();
             List<AscendBatch> pending = jdbc.query("""
                     select id, created_at, file_name, high_water_id, change_count, row_count, sha256, attempts,
-                        lease_until
+                        lease_until, lease_owner
                     from ascend_batch where state = 'PENDING' order by id limit 1
                     """, (rs, row) -> {
                 Instant leaseUntil = SqlTime.instant(rs, "lease_until");
-                if (!takeOver && leaseUntil != null && leaseUntil.isAfter(now)) {
+                if (leaseUntil != null && leaseUntil.isAfter(now)
+                        && !(recovering && ownerIsDead(rs.getString("lease_owner")))) {
                     return null;
                 }
                 return new AscendBatch(rs.getLong("id"), SqlTime.instant(rs, "created_at"),
@@ -98,8 +125,8 @@ public class BatchClaimer {
                     return null;
                 }
                 takeLease(resumed, now);
-                if (takeOver) {
-                    LOG.warn("Recovered run: taking CU Ascend batch {} over from the run that died delivering it",
+                if (recovering) {
+                    LOG.warn("Recovered run: resuming CU Ascend batch {}, whose run died delivering it",
                             resumed.batchId());
                 }
                 LOG.info("Resuming CU Ascend batch {} (attempt {})", resumed.batchId(), resumed.attempts());
@@ -107,6 +134,20 @@ public class BatchClaimer {
             }
             return claimReady(now, owner);
         });
+    }
+
+    /**
+     * True when the run holding a lease ran on a scheduler instance Quartz no longer lists: Quartz deletes a failed
+     * instance's row when it recovers that instance's jobs. A lease of no known instance (claimed before leases
+     * named one) counts as dead only for a recovered run, as before.
+     */
+    private boolean ownerIsDead(String leaseOwner) {
+        int slash = leaseOwner == null ? -1 : leaseOwner.lastIndexOf('/');
+        if (slash < 0) {
+            return true;
+        }
+        return jdbc.queryForObject("select count(*) from qrtz_scheduler_state where instance_name = ?", Long.class,
+                leaseOwner.substring(0, slash)) == 0;
     }
 
     private void takeLease(AscendBatch batch, Instant now) {

@@ -21,7 +21,8 @@ import edu.cu.ecomm.optout.ledger.NewChange;
 class BatchClaimerTest {
 
     private final DeliveryDatabase db = new DeliveryDatabase();
-    private final BatchClaimer claimer = new BatchClaimer(db.jdbc, db.transactions, db.clock, Duration.ofMinutes(30));
+    private final BatchClaimer claimer = new BatchClaimer(db.jdbc, db.transactions, db.clock, Duration.ofMinutes(30),
+            () -> "this-node");
     private final Instant t0 = Instant.parse("2026-11-26T16:00:00Z");
 
     @Test
@@ -94,6 +95,21 @@ class BatchClaimerTest {
         assertThat(recovered.attempts()).isEqualTo(2);
         assertThat(db.jdbc.queryForObject("select lease_owner from ascend_batch where id = ?", String.class,
                 died.id())).isEqualTo(recovered.leaseOwner()).isNotEqualTo(died.leaseOwner());
+    }
+
+    @Test
+    void aRecoveredRunLeavesABatchToTheLiveNodeDeliveringIt() {
+        db.ready(contact(1), true, t0, 1);
+        BatchClaimer otherNode = new BatchClaimer(db.jdbc, db.transactions, db.clock, Duration.ofMinutes(30),
+                () -> "other-node");
+        AscendBatch delivering = otherNode.claim();
+        // Quartz lists the other node as alive: it checked in and was not recovered ("deliver now" over JMX there).
+        db.jdbc.update("insert into qrtz_scheduler_state (sched_name, instance_name, last_checkin_time,"
+                + " checkin_interval) values ('optout-sync', 'other-node', 0, 15000)");
+
+        assertThat(claimer.claim(true)).isNull();
+        assertThat(db.jdbc.queryForObject("select lease_owner from ascend_batch where id = ?", String.class,
+                delivering.id())).isEqualTo(delivering.leaseOwner()).startsWith("other-node/");
     }
 
     @Test

@@ -25,7 +25,8 @@ class BatchMarkerTest {
 
     private final DeliveryDatabase db = new DeliveryDatabase();
     private final BatchCollapser collapser = new BatchCollapser(db.dataSource, db.transactions);
-    private final BatchClaimer claimer = new BatchClaimer(db.jdbc, db.transactions, db.clock, Duration.ofMinutes(30));
+    private final BatchClaimer claimer = new BatchClaimer(db.jdbc, db.transactions, db.clock, Duration.ofMinutes(30),
+            () -> "this-node");
     private final BatchMarker marker = new BatchMarker(db.jdbc, db.transactions, db.clock);
     private final Instant t0 = Instant.parse("2026-11-26T16:00:00Z");
 

@@ -81,7 +81,8 @@ public final class NightlyBatchBenchmark {
             JdbcTemplate jdbc = new JdbcTemplate(dataSource);
             TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
             Clock clock = Clock.systemUTC();
-            BatchClaimer claimer = new BatchClaimer(jdbc, transactions, clock, Duration.ofMinutes(30));
+            BatchClaimer claimer = new BatchClaimer(jdbc, transactions, clock, Duration.ofMinutes(30),
+                    () -> "this-node");
             ContactFieldLookup lookup = new ContactFieldLookup(NightlyBatchBenchmark::salesforce, "Email");
             BatchFileBuilder builder = new BatchFileBuilder(new BatchCollapser(dataSource, transactions), lookup,
                     new AscendCsvWriter(), jdbc, dir.resolve("staging"));
