@@ -89,6 +89,9 @@ public class ParityAudit {
         this.bulkSettings = new BulkQueries.Settings(pageSize, pollInterval, timeout);
         this.maxExportAge = maxExportAge;
         this.abandonAfter = abandonAfter;
+        if (keepAudits < 0) {
+            throw new IllegalArgumentException("optout.audit.keep-audits must be 0 or more, not " + keepAudits);
+        }
         this.keepAudits = keepAudits;
     }
 
@@ -179,7 +182,8 @@ public class ParityAudit {
     }
 
     /**
-     * Keeps the discrepancies of the newest {@code optout.audit.keep-audits} audits that found any; older audits keep
+     * Run as an audit starts: keeps the discrepancies of the newest {@code optout.audit.keep-audits} earlier audits
+     * that found any, so with the starting audit's own there are one more until the next start; older audits keep
      * only their figures (parity_audit). They are the bulk of an audit, some 200,000 rows a week at a million
      * contacts, and are read only by that audit's corrections and report. Counting only audits that found any, an
      * audit that failed before comparing never pushes out the last comparison's list.

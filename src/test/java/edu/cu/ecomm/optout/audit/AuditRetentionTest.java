@@ -2,6 +2,7 @@ package edu.cu.ecomm.optout.audit;
 
 import static edu.cu.ecomm.optout.audit.AuditDatabase.contact;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,11 +88,21 @@ class AuditRetentionTest {
         return new AuditReport(db.dataSource, db.transactions, staging, ZoneId.of("America/Denver"));
     }
 
-    /** The audit bean on the test database; these tests never read Salesforce. */
+    @Test
+    void aNegativeKeepAuditsIsRefusedAtStartUpInsteadOfFailingEveryAudit() {
+        assertThatIllegalArgumentException().isThrownBy(() -> audits(-1))
+                .withMessage("optout.audit.keep-audits must be 0 or more, not -1");
+    }
+
     private ParityAudit audits() {
+        return audits(KEEP_AUDITS);
+    }
+
+    /** The audit bean on the test database; these tests never read Salesforce. */
+    private ParityAudit audits(int keepAudits) {
         return new ParityAudit(db.jdbc, db.transactions, new BulkQueries(null), db.exports, new AuditComparison(db.jdbc),
                 new AuditCorrections(db.jdbc, db.ledger, db.writes()), report(), db.deadLetters, db.clock, false, 1000,
                 50_000, Duration.ofSeconds(5), Duration.ofHours(2), Duration.ofDays(8), Duration.ofHours(6),
-                KEEP_AUDITS);
+                keepAudits);
     }
 }
