@@ -126,17 +126,39 @@ public class ResubscribeRequests {
     }
 
     /**
-     * Claims the ticket of an urgent request: records it as sent under {@code reference}. Run it in the
-     * transaction that sends the ticket, so a failed send rolls the claim back and a concurrent claim waits
-     * for it and then finds nothing.
+     * Claims the ticket of an urgent request until {@code until}, in a statement of its own: no row lock is held
+     * while the ticket is sent (a slow help desk would otherwise hold up an opt-out closing the contact's requests,
+     * and the weekly sheet). While the claim holds, another claim (another node, the retry route) gets nothing;
+     * once it has run out (the sender crashed) the ticket may be claimed and sent again.
      *
      * @return the request, when this call claimed it
      */
-    public Optional<ResubscribeRequest> claimTicket(long id, String reference) {
-        int claimed = jdbc.update("update resubscribe_request set ticket_sent_at = ?, ticket_reference = ?"
-                        + " where id = ? and urgent = true and closed_at is null and ticket_sent_at is null",
-                toSql(clock.instant()), reference, id);
+    public Optional<ResubscribeRequest> claimTicket(long id, Instant until) {
+        int claimed = jdbc.update("update resubscribe_request set ticket_claimed_until = ?"
+                        + " where id = ? and urgent = true and closed_at is null and ticket_sent_at is null"
+                        + " and (ticket_claimed_until is null or ticket_claimed_until <= ?)",
+                toSql(until), id, toSql(clock.instant()));
         return claimed == 1 ? find(id) : Optional.empty();
+    }
+
+    /**
+     * Records a claimed ticket as sent under {@code reference}, even if the request was closed while the ticket was
+     * on its way (the contact opted out again): the help desk has it.
+     */
+    public void markTicketSent(long id, String reference) {
+        jdbc.update("update resubscribe_request set ticket_sent_at = ?, ticket_reference = ?,"
+                + " ticket_claimed_until = null where id = ? and ticket_sent_at is null",
+                toSql(clock.instant()), reference, id);
+    }
+
+    /**
+     * Gives up the claim {@code claimedUntil} of a ticket that was not sent, so that the retry sends it at once
+     * rather than after the claim runs out. A no-op once it was marked sent, or claimed again by another sender
+     * after this claim ran out.
+     */
+    public void releaseTicket(long id, Instant claimedUntil) {
+        jdbc.update("update resubscribe_request set ticket_claimed_until = null"
+                + " where id = ? and ticket_sent_at is null and ticket_claimed_until = ?", id, toSql(claimedUntil));
     }
 
     /** Notes that these requests were on the sheet exported at {@code exportedAt}. */

@@ -1,6 +1,10 @@
 package edu.cu.ecomm.optout.optin;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -14,22 +18,31 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * "Marketing Cloud > Resubscribe Contact". The reference ({@code RSR-<request id>}) and the file name derive
  * from the request, so sending a ticket again after a crash overwrites the same file (or carries the same
  * {@code Idempotency-Key} to a help-desk API) instead of making a second ticket.
+ *
+ * <p>A ticket is claimed for {@code optout.tickets.claim-lease}, sent outside any transaction, then marked sent: no
+ * row lock is held while the help desk answers. A crash between the send and the mark sends it again once the claim
+ * has run out, which the deterministic reference makes harmless.
  */
 @Component("resubscribeTickets")
 public class ResubscribeTickets {
 
-    /** A claimed ticket, ready to send. */
-    public record Ticket(long requestId, String reference, String fileName, byte[] json) {
+    /** A claimed ticket, ready to send; the claim holds until {@code claimedUntil}. */
+    public record Ticket(long requestId, String reference, String fileName, byte[] json, Instant claimedUntil) {
     }
 
     private final ResubscribeRequests requests;
     private final String category;
+    private final Duration claimLease;
+    private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
 
     public ResubscribeTickets(ResubscribeRequests requests,
-                              @Value("${optout.tickets.category:Marketing Cloud > Resubscribe Contact}") String category) {
+                              @Value("${optout.tickets.category:Marketing Cloud > Resubscribe Contact}") String category,
+                              @Value("${optout.tickets.claim-lease:PT15M}") Duration claimLease, Clock clock) {
         this.requests = requests;
         this.category = category;
+        this.claimLease = claimLease;
+        this.clock = clock;
     }
 
     public static String reference(long requestId) {
@@ -37,17 +50,31 @@ public class ResubscribeTickets {
     }
 
     /**
-     * Claims the ticket of an urgent request (call inside the transaction that sends it).
+     * Claims the ticket of an urgent request for the claim lease (not inside a transaction: the claim must be
+     * visible to other senders at once, and no lock may be held while the ticket is sent).
      *
-     * @return the ticket, or null when it is not urgent, closed, unknown, or already sent
+     * @return the ticket, or null when it is not urgent, closed, unknown, already sent or claimed by another sender
      */
     public Ticket claim(long requestId) {
-        return requests.claimTicket(requestId, reference(requestId)).map(this::ticket).orElse(null);
+        // Whole milliseconds, so that release finds the stored value again whatever the database's precision.
+        Instant until = clock.instant().plus(claimLease).truncatedTo(ChronoUnit.MILLIS);
+        return requests.claimTicket(requestId, until).map(r -> ticket(r, until)).orElse(null);
     }
 
-    Ticket ticket(ResubscribeRequest request) {
+    /** Records a ticket as sent, once the help desk took it. */
+    public void sent(Ticket ticket) {
+        requests.markTicketSent(ticket.requestId(), ticket.reference());
+    }
+
+    /** Gives up the claim of a ticket that could not be sent (no-op once sent), so that the retry sends it. */
+    public void release(Ticket ticket) {
+        requests.releaseTicket(ticket.requestId(), ticket.claimedUntil());
+    }
+
+    Ticket ticket(ResubscribeRequest request, Instant claimedUntil) {
         String reference = reference(request.id());
-        return new Ticket(request.id(), reference, "resubscribe-" + reference + ".json", json(request, reference));
+        return new Ticket(request.id(), reference, "resubscribe-" + reference + ".json", json(request, reference),
+                claimedUntil);
     }
 
     byte[] json(ResubscribeRequest r, String reference) {

@@ -76,7 +76,7 @@ class DataLoadGuardTest {
                     "Unsubscribed", ShirtColour.RED, null));
         }
         long ticketed = f.requests.forContact(first.get(1).contactId()).get(0).id();
-        f.requests.claimTicket(ticketed, "HD-1");
+        f.requests.markTicketSent(ticketed, "HD-1");
 
         record("tx-1", 6, PERSON);
 

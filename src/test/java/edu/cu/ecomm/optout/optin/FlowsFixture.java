@@ -82,7 +82,8 @@ public class FlowsFixture {
         recheck = new ResubscribeRecheck(requests, marketingCloudStatuses, batchSize);
         held = new HeldOptIns(jdbc, new LedgerWrites(jdbc, transaction), clock, false);
         sheet = new ResubscribeSheet(requests, warnings, held, deadLetters, clock, "America/Denver", transaction);
-        tickets = new ResubscribeTickets(requests, "Marketing Cloud > Resubscribe Contact");
+        tickets = new ResubscribeTickets(requests, "Marketing Cloud > Resubscribe Contact", Duration.ofMinutes(15),
+                clock);
     }
 
     /** An 18-character Contact id. */

@@ -32,7 +32,7 @@ class ResubscribeSheetTest {
         f.clock.advance(Duration.ofMinutes(1));
         f.requests.open(null, contact(contactId(2), "=cmd|'/C calc'!A0", "bob@example.edu", true),
                 new UnitStatus(f.units.unit(DENVER), "Unsubscribed", ShirtColour.RED, null));
-        f.tickets.claim(f.requests.forContact(contactId(2)).get(0).id());
+        f.tickets.sent(f.tickets.claim(f.requests.forContact(contactId(2)).get(0).id()));
         long changeId = f.change(contactId(3), true).id();
         f.warnings.record(changeId, contact(contactId(3), "O'Brien, Pat", "pat@example.edu", false),
                 WarningKind.PREFERENCES_NOT_CLEARED, List.of("Pref_Events__c", "Pref_Giving__c"));

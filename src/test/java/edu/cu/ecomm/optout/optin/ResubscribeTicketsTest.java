@@ -6,6 +6,7 @@ import static edu.cu.ecomm.optout.optin.OptInOutcomesTest.contact;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,24 +48,65 @@ class ResubscribeTicketsTest {
     void aTicketIsClaimedOnceAndRecordedAsSent() {
         long id = openRequest(1, true);
 
-        assertThat(f.tickets.claim(id)).isNotNull();
-        assertThat(f.tickets.claim(id)).isNull();
+        ResubscribeTickets.Ticket ticket = f.tickets.claim(id);
+        assertThat(ticket).isNotNull();
+        assertThat(f.tickets.claim(id)).as("claimed by the first sender").isNull();
+        f.tickets.sent(ticket);
+        f.tickets.release(ticket);
 
         assertThat(f.requests.find(id).orElseThrow().ticketReference()).isEqualTo("RSR-" + id);
         assertThat(f.requests.find(id).orElseThrow().ticketSentAt()).isEqualTo(f.clock.instant());
         assertThat(f.requests.unsentTickets()).isEmpty();
+        f.clock.advance(Duration.ofHours(1));
+        assertThat(f.tickets.claim(id)).as("sent, long after the claim").isNull();
     }
 
     @Test
-    void aClaimRolledBackWithAFailedSendLeavesTheTicketToSend() {
+    void aTicketWhoseSendFailedIsReleasedForTheRetryAtOnce() {
         long id = openRequest(1, true);
 
-        f.transaction.executeWithoutResult(tx -> {
-            assertThat(f.tickets.claim(id)).isNotNull();
-            tx.setRollbackOnly();
-        });
+        f.tickets.release(f.tickets.claim(id));
 
         assertThat(f.requests.unsentTickets()).containsExactly(id);
+        assertThat(f.tickets.claim(id)).isNotNull();
+    }
+
+    @Test
+    void aTicketWhoseSenderDiedIsClaimedAgainWithTheSameReferenceOnceTheClaimRunsOut() {
+        long id = openRequest(1, true);
+        ResubscribeTickets.Ticket first = f.tickets.claim(id);
+
+        f.clock.advance(Duration.ofMinutes(15).minusSeconds(1));
+        assertThat(f.tickets.claim(id)).as("the claim still holds").isNull();
+        f.clock.advance(Duration.ofSeconds(1));
+        ResubscribeTickets.Ticket again = f.tickets.claim(id);
+
+        assertThat(again).isNotNull();
+        assertThat(again.reference()).isEqualTo(first.reference());
+        assertThat(again.fileName()).isEqualTo(first.fileName());
+    }
+
+    @Test
+    void aLateReleaseByASenderWhoseClaimRanOutLeavesTheNewClaimInPlace() {
+        long id = openRequest(1, true);
+        ResubscribeTickets.Ticket slow = f.tickets.claim(id);
+        f.clock.advance(Duration.ofMinutes(20));
+        assertThat(f.tickets.claim(id)).isNotNull();
+
+        f.tickets.release(slow);
+
+        assertThat(f.tickets.claim(id)).as("still claimed by the second sender").isNull();
+    }
+
+    @Test
+    void aTicketSentWhileItsRequestWasClosedIsRecordedAsSent() {
+        long id = openRequest(1, true);
+        ResubscribeTickets.Ticket ticket = f.tickets.claim(id);
+
+        f.requests.closeOpenFor(contactId(1), "opted out again");
+        f.tickets.sent(ticket);
+
+        assertThat(f.requests.find(id).orElseThrow().ticketReference()).as("the help desk has it").isEqualTo("RSR-" + id);
     }
 
     @Test
