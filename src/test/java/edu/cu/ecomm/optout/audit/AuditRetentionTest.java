@@ -64,6 +64,12 @@ class AuditRetentionTest {
         }
     }
 
+    @Test
+    void aNegativeKeepAuditsIsRefusedAtStartUpInsteadOfFailingEveryAudit() {
+        assertThatIllegalArgumentException().isThrownBy(() -> audits(-1))
+                .withMessage("optout.audit.keep-audits must be 0 or more, not -1");
+    }
+
     /** A whole audit in which Salesforce has contact 1 opted out and the export does not. */
     private long auditWithOneDisagreement(ParityAudit audits) {
         long audit = audits.start("SCHEDULE");
@@ -86,12 +92,6 @@ class AuditRetentionTest {
 
     private AuditReport report() {
         return new AuditReport(db.dataSource, db.transactions, staging, ZoneId.of("America/Denver"));
-    }
-
-    @Test
-    void aNegativeKeepAuditsIsRefusedAtStartUpInsteadOfFailingEveryAudit() {
-        assertThatIllegalArgumentException().isThrownBy(() -> audits(-1))
-                .withMessage("optout.audit.keep-audits must be 0 or more, not -1");
     }
 
     private ParityAudit audits() {

@@ -40,7 +40,7 @@ class ResubscribeWeeklyTriggerTest {
     }
 
     @Test
-    void anExportCutShortByACrashIsRedoneWhenTheClusterSeesItsInstanceDead() throws Exception {
+    void theWeeklyJobAsksQuartzToRedoAnExportCutShortByACrash() throws Exception {
         try (FlowRoutes routes = new FlowRoutes(new FlowsFixture(), outbox, "resubscribe-weekly.camel.yaml")) {
             routes.start();
             JobDetail job = routes.context.getComponent("quartz", QuartzComponent.class).getScheduler()
