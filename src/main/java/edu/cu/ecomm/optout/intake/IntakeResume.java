@@ -60,7 +60,7 @@ public class IntakeResume {
         this.retention = retention;
     }
 
-    /** Decided on first use (when the route is built) and the same for the life of the process. */
+    /** Decided on first use (when the route is built), and kept until {@link #forStart()} decides again. */
     public synchronized StartingPoint startingPoint() {
         if (decided == null) {
             decided = writes.inTransaction(this::decide);

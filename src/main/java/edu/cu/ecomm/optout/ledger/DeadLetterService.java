@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 /**
  * What an operator does with dead letters: list them, replay one (do again what failed, through the flow that
  * wrote it), or discard one with a note. Each outcome is written on the letter (state, resolved at, resolution),
- * so the table is also the record of what was done. The operations issue exposes this over JMX.
+ * so the table is also the record of what was done. {@code ops.DeadLettersMBean} offers it over JMX.
  */
 @Component("deadLetterService")
 public class DeadLetterService {

@@ -10,8 +10,9 @@ import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
 
 /**
  * What an admin does with re-subscribe requests: escalate one (it becomes urgent and its ticket is sent at
- * once), close one (it leaves the sheet), export the sheet now. Meant to be exposed over JMX. Also replays the dead
- * letter of a sheet that could not be sent ({@link ResubscribeSheet#notSent}) by exporting again.
+ * once), close one (it leaves the sheet), export the sheet now; {@code ops.ResubscribeMBean} offers it over
+ * JMX. Also replays the dead letter of a sheet that could not be sent ({@link ResubscribeSheet#notSent}) by
+ * exporting again.
  */
 @Component("resubscribeAdmin")
 public class ResubscribeAdmin implements DeadLetterReplayer {
