@@ -70,11 +70,14 @@ class SubscriptionRecoveryIntegrationTest extends ServiceIntegrationTest {
         List<String> contacts = newContacts(6);
         optOut(contacts.subList(0, 3));
 
+        int loginsBefore = salesforce.http().issuedTokens().size();
+
         salesforce.pubSub().failNextSubscribeWithAuthError();
         salesforce.pubSub().closeAllStreams();
         optOut(contacts.subList(3, 6));
 
         assertRecordedOnceEach(contacts);
+        assertThat(salesforce.http().issuedTokens()).as("a new login").hasSizeGreaterThan(loginsBefore);
     }
 
     @Test

@@ -173,7 +173,7 @@ class OptInRoutesTest {
     }
 
     @Test
-    void anUrgentContactGetsExactlyOneTicketFile() throws Exception {
+    void anUrgentContactGetsOneTicketFilePerRequestNotOnePerLookUp() throws Exception {
         optIn(1, true, true);
         f.marketingCloud.subscriber(contactId(1), BOULDER, "Bounced").subscriber(contactId(1), DENVER, "Held");
 
