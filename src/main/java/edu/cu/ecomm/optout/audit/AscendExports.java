@@ -7,6 +7,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * staged export is the one the next audit uses. A file that cannot be audited at all is REJECTED with the
  * reason and a dead letter; the route moves it to the failed folder. A staging that fails for another reason (the
  * database away) leaves the export FAILED with the reason and without its partial rows; the route retries the file.
+ * A staging cut short by a crash leaves its export RECEIVING: each staging first marks FAILED, without its rows, an
+ * export with nothing written for {@code optout.audit.abandon-staging-after} ({@link #abandonStale}).
  */
 @Component("ascendExports")
 public class AscendExports {
@@ -53,12 +57,14 @@ public class AscendExports {
     private final String optOutColumn;
     private final int chunkSize;
     private final int keepExports;
+    private final Duration abandonStagingAfter;
 
     public AscendExports(JdbcTemplate jdbc, TransactionTemplate transactions, DeadLetters deadLetters, Clock clock,
                          @Value("${optout.audit.contact-id-column:ContactId}") String contactIdColumn,
                          @Value("${optout.audit.opt-out-column:EmailOptOut}") String optOutColumn,
                          @Value("${optout.audit.chunk-size:1000}") int chunkSize,
-                         @Value("${optout.audit.keep-exports:3}") int keepExports) {
+                         @Value("${optout.audit.keep-exports:3}") int keepExports,
+                         @Value("${optout.audit.abandon-staging-after:PT30M}") Duration abandonStagingAfter) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.deadLetters = deadLetters;
@@ -67,6 +73,7 @@ public class AscendExports {
         this.optOutColumn = optOutColumn;
         this.chunkSize = chunkSize;
         this.keepExports = keepExports;
+        this.abandonStagingAfter = abandonStagingAfter;
     }
 
     /**
@@ -75,6 +82,7 @@ public class AscendExports {
      * @throws AscendExportRejectedException when the file cannot be audited at all (recorded, with a dead letter)
      */
     public Export stage(InputStream file, String fileName) {
+        abandonStale();
         long exportId = insertExport(fileName);
         try {
             stageRows(exportId, file, fileName);
@@ -117,17 +125,55 @@ public class AscendExports {
                     """, exportId);
             long values = jdbc.queryForObject("select count(*) from ascend_export_value where export_id = ?", Long.class, exportId);
             long bad = jdbc.queryForObject("select count(*) from ascend_export_bad_row where export_id = ?", Long.class, exportId);
-            jdbc.update("update ascend_export set state = 'STAGED', value_count = ?, bad_row_count = ?, staged_at = ? where id = ?",
-                    values, bad, toSql(clock.instant()), exportId);
+            int staged = jdbc.update("update ascend_export set state = 'STAGED', value_count = ?, bad_row_count = ?,"
+                    + " staged_at = ? where id = ? and state = 'RECEIVING'", values, bad, toSql(clock.instant()), exportId);
+            if (staged == 0) {
+                throw takenAsAbandoned(exportId);
+            }
             // In the same transaction: a failing purge must not leave a STAGED export that the retry stages again.
             purgeOlderThanNewest(keepExports);
         });
     }
 
     /**
+     * Marks FAILED, and empties, each export still RECEIVING with nothing written for abandon-staging-after: its
+     * staging was cut short (a crash, a redeploy, or the database away even for {@link #discard}), and its partial
+     * rows would otherwise stay for good. A crash never moves the file, so it is picked up and staged again as a new
+     * export. The bound counts from the last chunk written, not the start, so a long file still being staged, here or
+     * on another node (the leader before a take-over), is never taken for dead.
+     */
+    public void abandonStale() {
+        Instant now = clock.instant();
+        String reason = "abandoned: nothing written for " + ParityAudit.inWords(abandonStagingAfter) + " while it was"
+                + " staged (its instance stopped?); the file is staged again when it is picked up again";
+        List<Long> stale = jdbc.queryForList("select id from ascend_export where state = 'RECEIVING'"
+                + " and last_written_at < ?", Long.class, toSql(now.minus(abandonStagingAfter)));
+        for (long exportId : stale) {
+            transactions.executeWithoutResult(status -> {
+                // Checked again in the update: a chunk written since the query keeps the export.
+                if (jdbc.update("update ascend_export set state = 'FAILED', error = ? where id = ?"
+                        + " and state = 'RECEIVING' and last_written_at < ?", reason, exportId,
+                        toSql(now.minus(abandonStagingAfter))) == 1) {
+                    jdbc.update("delete from ascend_export_value where export_id = ?", exportId);
+                    jdbc.update("delete from ascend_export_bad_row where export_id = ?", exportId);
+                    LOG.warn("CU Ascend export {} was still RECEIVING with nothing written for {}"
+                            + " (optout.audit.abandon-staging-after): marked FAILED and its partial rows removed",
+                            exportId, ParityAudit.inWords(abandonStagingAfter));
+                }
+            });
+        }
+    }
+
+    private IllegalStateException takenAsAbandoned(long exportId) {
+        return new IllegalStateException("CU Ascend export " + exportId + " was taken as abandoned while it was staged"
+                + " (nothing written for longer than optout.audit.abandon-staging-after); the file is staged anew");
+    }
+
+    /**
      * A staging that failed for another reason (the database away): the export becomes FAILED with the reason and
      * its partial rows go, so no RECEIVING export is left behind; the route's retry stages the file as a new export.
-     * Should the database still be away, the export stays RECEIVING with what was written.
+     * Should the database still be away, the export stays RECEIVING with what was written, until
+     * {@link #abandonStale}.
      */
     private void discard(long exportId, String fileName, RuntimeException failure) {
         try {
@@ -177,10 +223,11 @@ public class AscendExports {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         jdbc.update(connection -> {
             PreparedStatement insert = connection.prepareStatement(
-                    "insert into ascend_export (file_name, received_at, state) values (?, ?, 'RECEIVING')",
-                    new String[] {"id"});
+                    "insert into ascend_export (file_name, received_at, state, last_written_at)"
+                            + " values (?, ?, 'RECEIVING', ?)", new String[] {"id"});
             insert.setString(1, abbreviate(fileName == null ? "(unnamed)" : fileName, 255));
             insert.setObject(2, toSql(clock.instant()));
+            insert.setObject(3, toSql(clock.instant()));
             return insert;
         }, keys);
         return keys.getKey().longValue();
@@ -256,6 +303,11 @@ public class AscendExports {
                 if (!badRows.isEmpty()) {
                     jdbc.batchUpdate("insert into ascend_export_bad_row (export_id, line_number, reason, content)"
                             + " values (?, ?, ?, ?)", badRows);
+                }
+                // Shows this staging is alive; one taken as abandoned meanwhile stops here, the chunk rolled back.
+                if (jdbc.update("update ascend_export set last_written_at = ? where id = ? and state = 'RECEIVING'",
+                        toSql(clock.instant()), exportId) == 0) {
+                    throw takenAsAbandoned(exportId);
                 }
             });
             values.clear();

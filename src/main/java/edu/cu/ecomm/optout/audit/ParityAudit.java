@@ -127,12 +127,15 @@ public class ParityAudit {
         return export;
     }
 
-    /** "8 days" or "6 hours" rather than Duration's "PT192H" or "PT6H". */
-    private static String inWords(Duration duration) {
+    /** "8 days", "6 hours" or "30 minutes" rather than Duration's "PT192H", "PT6H" or "PT30M". */
+    static String inWords(Duration duration) {
         if (duration.toSeconds() % 86_400 == 0) {
             return duration.toDays() + " days";
         }
-        return duration.toSeconds() % 3_600 == 0 ? duration.toHours() + " hours" : duration.toString();
+        if (duration.toSeconds() % 3_600 == 0) {
+            return duration.toHours() + " hours";
+        }
+        return duration.toSeconds() % 60 == 0 ? duration.toMinutes() + " minutes" : duration.toString();
     }
 
     /**

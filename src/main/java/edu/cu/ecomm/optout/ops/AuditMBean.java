@@ -120,7 +120,7 @@ public class AuditMBean {
         return newest(audit -> audit.error() == null ? "" : audit.error());
     }
 
-    @ManagedAttribute(description = "The newest CU Ascend export received: file, state (STAGED, REJECTED or FAILED), contacts, bad rows, error")
+    @ManagedAttribute(description = "The newest CU Ascend export received: file, state (RECEIVING while staged, STAGED, REJECTED or FAILED), contacts, bad rows, error")
     public String getLatestExport() {
         return exports.newest().map(export -> export.fileName() + " " + export.state()
                 + (export.values() == null ? "" : ", " + export.values() + " contacts")

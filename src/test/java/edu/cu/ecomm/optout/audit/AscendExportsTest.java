@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -84,11 +89,10 @@ class AscendExportsTest {
                 return super.batchUpdate(sql, batchArgs);
             }
         };
-        AscendExports failing = new AscendExports(failsOnSecondChunk, db.transactions, db.deadLetters, db.clock,
-                "ContactId", "EmailOptOut", 3, 3);
+        AscendExports failing = stagingWith(failsOnSecondChunk);
 
-        assertThatThrownBy(() -> failing.stage(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
-                "export.csv")).isInstanceOf(DataAccessResourceFailureException.class);
+        assertThatThrownBy(() -> failing.stage(utf8(csv.toString()), "export.csv"))
+                .isInstanceOf(DataAccessResourceFailureException.class);
 
         AscendExports.Export failed = db.exports.newest().orElseThrow();
         assertThat(failed.id()).isGreaterThan(earlier.id());
@@ -105,6 +109,90 @@ class AscendExportsTest {
     }
 
     @Test
+    void aStagingCutShortByACrashIsFailedWithoutItsRowsByTheNextStagingOnceNothingWasWrittenForTheBound() {
+        AscendExports.Export earlier = db.stage("ContactId,EmailOptOut\n" + contact(1) + ",TRUE\n");
+        String csv = sevenContacts();
+        // The first chunk (3 rows) and a bad row are written, then the process dies: not even the clean-up runs.
+        AscendExports dying = stagingWith(new JdbcTemplate(db.dataSource) {
+            private int chunks;
+
+            @Override
+            public int[] batchUpdate(String sql, List<Object[]> batchArgs) {
+                if (sql.startsWith("insert into ascend_export_value") && ++chunks == 2) {
+                    throw new ProcessDeath();
+                }
+                return super.batchUpdate(sql, batchArgs);
+            }
+        });
+        assertThatThrownBy(() -> dying.stage(utf8(csv.replaceFirst("\n", "\nnot-an-id,TRUE\n")), "export.csv"))
+                .isInstanceOf(ProcessDeath.class);
+        AscendExports.Export cutShort = db.exports.newest().orElseThrow();
+        assertThat(cutShort.state()).as("what the crash left").isEqualTo("RECEIVING");
+        assertThat(rowsOf(cutShort.id())).isPositive();
+
+        // The file was never moved to .done: it is picked up again, here once the bound has passed.
+        db.clock.advance(Duration.ofMinutes(31));
+        AscendExports.Export restaged = db.stage(csv);
+
+        assertThat(db.exports.find(cutShort.id())).hasValueSatisfying(export -> {
+            assertThat(export.state()).isEqualTo("FAILED");
+            assertThat(export.error()).isEqualTo("abandoned: nothing written for 30 minutes while it was staged"
+                    + " (its instance stopped?); the file is staged again when it is picked up again");
+        });
+        assertThat(rowsOf(cutShort.id())).as("partial values and bad rows removed").isZero();
+        assertThat(restaged.state()).isEqualTo("STAGED");
+        assertThat(restaged.values()).isEqualTo(7);
+        assertThat(db.exports.find(earlier.id())).hasValueSatisfying(e -> assertThat(e.state()).isEqualTo("STAGED"));
+    }
+
+    @Test
+    void aStagingStillWritingIsNotAbandonedByAnotherNodesStaging() {
+        AscendExports.Export[] other = new AscendExports.Export[1];
+        // Between two chunks of this staging, another node (the new leader) stages a file within the bound.
+        AscendExports.Export slow = stagingWith(new JdbcTemplate(db.dataSource) {
+            private int chunks;
+
+            @Override
+            public int[] batchUpdate(String sql, List<Object[]> batchArgs) {
+                if (sql.startsWith("insert into ascend_export_value") && ++chunks == 2) {
+                    db.clock.advance(Duration.ofMinutes(29));
+                    other[0] = onAnotherNode(() -> db.stage("ContactId,EmailOptOut\n" + contact(9) + ",TRUE\n"));
+                }
+                return super.batchUpdate(sql, batchArgs);
+            }
+        }).stage(utf8(sevenContacts()), "slow.csv");
+
+        assertThat(slow.state()).isEqualTo("STAGED");
+        assertThat(slow.values()).isEqualTo(7);
+        assertThat(other[0].state()).isEqualTo("STAGED");
+    }
+
+    @Test
+    void aStagingTakenAsAbandonedStopsInsteadOfStagingPartOfTheFile() {
+        // Between two chunks this staging stalls past the bound, and another node stages a file meanwhile.
+        AscendExports stalling = stagingWith(new JdbcTemplate(db.dataSource) {
+            private int chunks;
+
+            @Override
+            public int[] batchUpdate(String sql, List<Object[]> batchArgs) {
+                if (sql.startsWith("insert into ascend_export_value") && ++chunks == 2) {
+                    db.clock.advance(Duration.ofMinutes(31));
+                    onAnotherNode(() -> db.stage("ContactId,EmailOptOut\n" + contact(9) + ",TRUE\n"));
+                }
+                return super.batchUpdate(sql, batchArgs);
+            }
+        });
+
+        assertThatThrownBy(() -> stalling.stage(utf8(sevenContacts()), "stalled.csv"))
+                .hasMessageContaining("was taken as abandoned");
+
+        long stalled = db.jdbc.queryForObject("select id from ascend_export where file_name = 'stalled.csv'", Long.class);
+        assertThat(db.exports.find(stalled)).hasValueSatisfying(export -> assertThat(export.state()).isEqualTo("FAILED"));
+        assertThat(rowsOf(stalled)).as("no part of the file staged").isZero();
+        assertThat(db.exports.newestStaged()).hasValueSatisfying(e -> assertThat(e.values()).isEqualTo(1));
+    }
+
+    @Test
     void onlyTheNewestExportsKeepTheirValues() {
         for (int i = 0; i < 5; i++) {
             db.stage("ContactId,EmailOptOut\n" + contact(i) + ",TRUE\n");
@@ -114,5 +202,46 @@ class AscendExportsTest {
                 .isEqualTo(3);
         assertThat(db.jdbc.queryForObject("select count(*) from ascend_export where state = 'PURGED'", Long.class))
                 .isEqualTo(2);
+    }
+
+    /** Stands for the JVM dying: an Error, which nothing in the staging catches. */
+    private static final class ProcessDeath extends Error {
+    }
+
+    /** Stages with {@code jdbc} in chunks of 3, as the service would. */
+    private AscendExports stagingWith(JdbcTemplate jdbc) {
+        return new AscendExports(jdbc, db.transactions, db.deadLetters, db.clock, "ContactId", "EmailOptOut", 3, 3,
+                Duration.ofMinutes(30));
+    }
+
+    /** Runs {@code work} on a thread of its own, outside this thread's transaction, as another node would. */
+    private static <T> T onAnotherNode(Callable<T> work) {
+        ExecutorService node = Executors.newSingleThreadExecutor();
+        try {
+            return node.submit(work).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the other node's staging failed", e);
+        } finally {
+            node.shutdownNow();
+        }
+    }
+
+    private static String sevenContacts() {
+        StringBuilder csv = new StringBuilder("ContactId,EmailOptOut\n");
+        for (int i = 1; i <= 7; i++) {
+            csv.append(contact(i)).append(",TRUE\n");
+        }
+        return csv.toString();
+    }
+
+    private static ByteArrayInputStream utf8(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The export's values and bad rows. */
+    private long rowsOf(long exportId) {
+        return db.jdbc.queryForObject("select count(*) from ascend_export_value where export_id = ?", Long.class, exportId)
+                + db.jdbc.queryForObject("select count(*) from ascend_export_bad_row where export_id = ?", Long.class,
+                exportId);
     }
 }

@@ -2,6 +2,7 @@ package edu.cu.ecomm.optout.audit;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,8 @@ final class AuditDatabase {
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.ledger = new ChangeLedger(jdbc, clock);
         this.deadLetters = new DeadLetters(jdbc, clock);
-        this.exports = new AscendExports(jdbc, transactions, deadLetters, clock, "ContactId", "EmailOptOut", 3, 3);
+        this.exports = new AscendExports(jdbc, transactions, deadLetters, clock, "ContactId", "EmailOptOut", 3, 3,
+                Duration.ofMinutes(30));
     }
 
     LedgerWrites writes() {
