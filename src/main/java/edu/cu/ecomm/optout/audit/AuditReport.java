@@ -66,9 +66,7 @@ public class AuditReport {
     }
 
     public Files write(AuditFigures audit) {
-        String base = "parity-audit-" + names.format(audit.startedAt()) + "-" + audit.id();
-        Files files = new Files(base + ".csv", stagingDir.resolve(base + ".csv"), base + "-totals.csv",
-                stagingDir.resolve(base + "-totals.csv"));
+        Files files = staged("parity-audit-" + names.format(audit.startedAt()) + "-" + audit.id() + ".csv");
         try {
             java.nio.file.Files.createDirectories(stagingDir);
             try (Writer out = writer(files.csv())) {
@@ -101,6 +99,12 @@ public class AuditReport {
             throw new UncheckedIOException("could not write the parity audit report in " + stagingDir, e);
         }
         return files;
+    }
+
+    /** The two files of the report {@code csvName} (as recorded on the audit) in the staging folder. */
+    public Files staged(String csvName) {
+        String totalsName = csvName.replaceFirst("\\.csv$", "-totals.csv");
+        return new Files(csvName, stagingDir.resolve(csvName), totalsName, stagingDir.resolve(totalsName));
     }
 
     /**

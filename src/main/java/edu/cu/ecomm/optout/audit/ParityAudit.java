@@ -334,16 +334,43 @@ public class ParityAudit {
         LOG.info("Parity audit {} reported", auditId);
     }
 
-    /** The audit failed after the route's retries: FAILED, and a dead letter for an operator. */
+    /**
+     * The audit failed after the route's retries: FAILED, and a dead letter for an operator. When its report was
+     * written, the delivery failed: the letter says so, and replaying it delivers that report
+     * ({@link AuditReportReplay}).
+     */
     public void failed(Long auditId, Exception exception) {
         String reason = "Parity audit " + (auditId == null ? "" : auditId + " ") + "failed: " + exception;
         LOG.error(reason, exception);
-        if (auditId != null) {
-            jdbc.update("update parity_audit set state = 'FAILED', error = ?, completed_at = ?, running_slot = null"
-                    + " where id = ?", AscendExports.abbreviate(String.valueOf(exception), 4000),
-                    toSql(clock.instant()), auditId);
+        // One transaction: whoever sees the audit FAILED (JMX LastRunState) finds its letter too.
+        transactions.executeWithoutResult(status -> {
+            if (auditId != null) {
+                jdbc.update("update parity_audit set state = 'FAILED', error = ?, completed_at = ?, running_slot = null"
+                        + " where id = ?", AscendExports.abbreviate(String.valueOf(exception), 4000),
+                        toSql(clock.instant()), auditId);
+            }
+            String replay = auditId == null ? "" : undeliveredReport(auditId).map(csvName -> "; its report " + csvName
+                    + " and its totals stay in optout.audit.staging-dir: replay this letter to deliver it").orElse("");
+            deadLetters.record(ROUTE_ID, reason + replay, auditId == null ? null : "parity_audit " + auditId, null,
+                    null, null);
+        });
+    }
+
+    /** The report of a FAILED audit that wrote one: its delivery failed (file name of its CSV). */
+    public Optional<String> undeliveredReport(long auditId) {
+        return jdbc.queryForList("select report_file from parity_audit where id = ? and state = 'FAILED'"
+                + " and report_file is not null", String.class, auditId).stream().findFirst();
+    }
+
+    /**
+     * An undelivered report was delivered when an operator replayed the audit's dead letter: the audit, whose
+     * comparison was done, is REPORTED; its error is the letter's to keep.
+     */
+    public void reportedOnReplay(long auditId) {
+        if (jdbc.update("update parity_audit set state = 'REPORTED', completed_at = ?, error = null where id = ?"
+                + " and state = 'FAILED'", toSql(clock.instant()), auditId) == 1) {
+            LOG.info("Parity audit {} reported on the replay of its dead letter", auditId);
         }
-        deadLetters.record(ROUTE_ID, reason, auditId == null ? null : "parity_audit " + auditId, null, null, null);
     }
 
     /** The newest audit, whatever its state. */

@@ -26,6 +26,7 @@ import edu.cu.ecomm.optout.intake.SalesforceIds;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.ChangeState;
+import edu.cu.ecomm.optout.ledger.DeadLetterService;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
 import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
 import org.apache.camel.ProducerTemplate;
@@ -74,6 +75,8 @@ class ParityAuditIntegrationTest extends ServiceIntegrationTest {
     ChangeLedger ledger;
     @Autowired
     DeadLetters deadLetters;
+    @Autowired
+    DeadLetterService deadLetterService;
     @Autowired
     JdbcTemplate jdbc;
 
@@ -260,6 +263,43 @@ class ParityAuditIntegrationTest extends ServiceIntegrationTest {
         }
         auditNow();
         assertThat(attribute("LastRunState")).isEqualTo("REPORTED");
+    }
+
+    @Test
+    void aReportThatCouldNotBeDeliveredIsDeliveredByReplayingItsDeadLetterAndThenLeavesTheStagingFolder()
+            throws Exception {
+        drop("ascend-export-for-replay.csv", export(salesforceValues()));
+        await().atMost(PATIENCE).until(() -> ((String) attribute("LatestExport")).startsWith("ascend-export-for-replay.csv STAGED"));
+        Files.createDirectories(REPORTS.getParent());
+        Files.deleteIfExists(REPORTS);
+        Files.writeString(REPORTS, "a file where the report folder should be");
+        long auditId;
+        DeadLetters.DeadLetter letter;
+        String report;
+        try {
+            assertThat((String) platform.invoke(audit(), "runAuditNow", null, null)).startsWith("Parity audit started");
+            await().atMost(PATIENCE).until(() -> "FAILED".equals(attribute("LastRunState")));
+            auditId = jdbc.queryForObject("select max(id) from parity_audit", Long.class);
+            letter = deadLetters.open().stream().filter(open -> ("parity_audit " + auditId).equals(open.payload()))
+                    .findFirst().orElseThrow();
+            report = jdbc.queryForObject("select report_file from parity_audit where id = ?", String.class, auditId);
+            assertThat(letter.reason()).contains(report).contains("replay this letter to deliver it");
+            assertThat(STAGING.resolve(report)).as("kept for the replay").exists();
+        } finally {
+            Files.delete(REPORTS);
+        }
+
+        DeadLetterService.Outcome replayed = deadLetterService.replay(letter.id());
+
+        assertThat(replayed.resolved()).as(replayed.message()).isTrue();
+        String totals = report.replace(".csv", "-totals.csv");
+        assertThat(REPORTS.resolve(report)).exists();
+        assertThat(REPORTS.resolve(totals)).exists();
+        assertThat(STAGING.resolve(report)).as("removed once delivered").doesNotExist();
+        assertThat(STAGING.resolve(totals)).as("removed once delivered").doesNotExist();
+        assertThat(jdbc.queryForObject("select state from parity_audit where id = ?", String.class, auditId))
+                .isEqualTo("REPORTED");
+        assertThat(deadLetterService.replay(letter.id()).resolved()).as("replayed once").isFalse();
     }
 
     @Test
