@@ -33,7 +33,8 @@ import edu.cu.ecomm.optout.ledger.SqlTime;
  * to the ledger's current high-water id. Every claim first locks the single row of {@code ascend_claim_lock},
  * so two runs that fire at once (two nodes, a recovered trigger) claim one after the other; a new batch is
  * only claimed when none is pending, so a change can land in one batch only. A claimed batch carries a
- * lease, owned by the Quartz scheduler instance of the node that claimed it; while it holds, no other run resumes
+ * lease, owned by the Quartz scheduler instance of the node that claimed it and renewed by the run for as long as it
+ * works on the batch ({@link BatchLease}); while it holds, no other run resumes
  * that batch, except a run Quartz recovered whose lease owner's instance Quartz no longer lists as alive
  * ({@code qrtz_scheduler_state}): Quartz recovers a nightly run only once the instance that ran it is dead and
  * deletes that instance's row first, so the lease a dead run left behind is taken over at once instead of leaving

@@ -71,8 +71,13 @@ public class BatchFileBuilder {
         }
         writer.writeManifest(stagingDir, batch.manifestName(), new AscendCsvWriter.Manifest(batch.batchId(),
                 batch.fileName(), written.rows(), members.count(), written.sha256(), batch.createdAt()));
-        jdbc.update("update ascend_batch set change_count = ?, row_count = ?, sha256 = ?, member_ids = ? where id = ?",
-                members.count(), written.rows(), written.sha256(), members.finish(), batch.id());
+        // Recorded only while the batch is this run's: the run that took it over marks the changes of its own file.
+        int recorded = jdbc.update("update ascend_batch set change_count = ?, row_count = ?, sha256 = ?, member_ids = ?"
+                + " where id = ? and state = 'PENDING' and lease_owner = ?", members.count(), written.rows(),
+                written.sha256(), members.finish(), batch.id(), batch.leaseOwner());
+        if (recorded != 1) {
+            throw BatchLease.takenOver(jdbc, batch, "this run stops before sending the file it built");
+        }
         LOG.info("Batch {}: wrote {} contacts ({} changes) to {}", batch.batchId(), written.rows(),
                 members.count(), written.file());
         return new BuiltBatch(batch, written.file(), manifest, members.count(), written.rows(), written.sha256());

@@ -23,6 +23,7 @@ import edu.cu.ecomm.optout.ledger.ChangeState;
  * the batch becomes DELIVERED, exactly the changes the file was built from become DELIVERED with the batch
  * id, and {@code contact_state} takes each contact's delivered value. After a failure the batch stays
  * PENDING with the error, and its lease is released so the next run delivers it again before anything newer.
+ * Both only while the run still holds the batch's lease: a batch another run took over is left to that run.
  */
 @Component("batchMarker")
 public class BatchMarker {
@@ -45,11 +46,14 @@ public class BatchMarker {
         CrashPoints.reach("before-marking");
         transactions.executeWithoutResult(status -> {
             Instant now = clock.instant();
+            // Only while the batch is still this run's: a run that was taken over mid-delivery leaves the batch,
+            // and what CU Ascend was last sent of it, to the run that took it over (BatchLease).
             int updated = jdbc.update("update ascend_batch set state = 'DELIVERED', delivered_at = ?,"
                     + " last_error = null, lease_owner = null, lease_until = null"
-                    + " where id = ? and state = 'PENDING' and member_ids is not null", toSql(now), batch.id());
+                    + " where id = ? and state = 'PENDING' and member_ids is not null and lease_owner = ?",
+                    toSql(now), batch.id(), batch.leaseOwner());
             if (updated != 1) {
-                throw new IllegalStateException("Batch " + batch.batchId() + " is not pending with a built file");
+                throw notMarkable(batch);
             }
             byte[] members = jdbc.queryForObject("select member_ids from ascend_batch where id = ?", byte[].class,
                     batch.id());
@@ -79,10 +83,27 @@ public class BatchMarker {
             return;
         }
         String reason = StringUtils.abbreviate(describe(error), 4000);
-        jdbc.update("update ascend_batch set last_error = ?, lease_owner = null, lease_until = null"
+        // Only this run's lease is released, and only its own error recorded: a batch another run took over is that
+        // run's to deliver and to report on.
+        int released = jdbc.update("update ascend_batch set last_error = ?, lease_owner = null, lease_until = null"
                 + " where id = ? and state = 'PENDING' and lease_owner = ?", reason, batch.id(), batch.leaseOwner());
+        if (released == 0) {
+            LOG.warn("Batch {} not delivered by this run (attempt {}), and no longer this run's to release: {}",
+                    batch.batchId(), batch.attempts(), reason);
+            return;
+        }
         LOG.warn("Batch {} not delivered (attempt {}); it stays pending for the next run: {}",
                 batch.batchId(), batch.attempts(), reason);
+    }
+
+    /** Why {@code batch} cannot be marked: another run took it over, or it is not pending with a built file. */
+    private IllegalStateException notMarkable(AscendBatch batch) {
+        boolean pendingAndBuilt = jdbc.queryForObject("select count(*) from ascend_batch where id = ?"
+                + " and state = 'PENDING' and member_ids is not null", Long.class, batch.id()) == 1;
+        if (pendingAndBuilt) {
+            return BatchLease.takenOver(jdbc, batch, "this run marks nothing and leaves the batch to that run");
+        }
+        return new IllegalStateException("Batch " + batch.batchId() + " is not pending with a built file");
     }
 
     /** The error and its causes, e.g. "cannot connect; caused by: HostKey has been changed", for an operator. */

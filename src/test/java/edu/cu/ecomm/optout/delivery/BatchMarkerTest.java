@@ -112,6 +112,38 @@ class BatchMarkerTest {
     }
 
     @Test
+    void aRunWhoseBatchWasTakenOverDoesNotMarkIt() {
+        db.ready(contact(1), true, t0, 1);
+        AscendBatch slow = claimAndBuild();
+        db.clock.advance(Duration.ofMinutes(31)); // its lease ran out while it was still sending
+        AscendBatch takenOver = new BatchClaimer(db.jdbc, db.transactions, db.clock, Duration.ofMinutes(30),
+                () -> "other-node").claim();
+
+        assertThatThrownBy(() -> marker.markDelivered(slow)).isInstanceOf(BatchTakenOverException.class)
+                .hasMessageContaining("taken over by another run (lease owner now " + takenOver.leaseOwner() + ")");
+
+        assertThat(db.jdbc.queryForObject("select state from ascend_batch", String.class)).isEqualTo("PENDING");
+        assertThat(db.jdbc.queryForObject("select lease_owner from ascend_batch", String.class))
+                .isEqualTo(takenOver.leaseOwner());
+        assertThat(db.ledger.count(ChangeState.READY)).isEqualTo(1);
+        assertThat(db.jdbc.queryForObject("select count(*) from contact_state", Long.class)).isZero();
+    }
+
+    @Test
+    void aFailedRunLeavesABatchAnotherRunTookOverToThatRun() {
+        db.ready(contact(1), true, t0, 1);
+        AscendBatch slow = claimAndBuild();
+        db.clock.advance(Duration.ofMinutes(31));
+        AscendBatch takenOver = new BatchClaimer(db.jdbc, db.transactions, db.clock, Duration.ofMinutes(30),
+                () -> "other-node").claim();
+
+        marker.markFailed(slow, new java.io.IOException("connection reset"));
+
+        assertThat(db.jdbc.queryForMap("select lease_owner, last_error from ascend_batch"))
+                .containsEntry("lease_owner", takenOver.leaseOwner()).containsEntry("last_error", null);
+    }
+
+    @Test
     void aFailedDeliveryKeepsTheBatchPendingWithItsErrorAndFreesItForTheNextRun() {
         db.ready(contact(1), true, t0, 1);
         AscendBatch batch = claimAndBuild();
