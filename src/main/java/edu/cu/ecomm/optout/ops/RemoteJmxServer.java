@@ -38,7 +38,8 @@ import org.springframework.stereotype.Component;
  * password file ({@code optout.jmx.remote.password-file}, readable by its owner only) whose rights come from an
  * access file ({@code optout.jmx.remote.access-file}: readonly or readwrite). With {@code optout.jmx.remote.ssl}
  * both the registry and the connector speak TLS, with the key store {@code optout.jmx.remote.key-store}.
- * Clients connect to {@code service:jmx:rmi:///jndi/rmi://HOST:PORT/jmxrmi}.
+ * Clients connect to {@code service:jmx:rmi:///jndi/rmi://HOST:PORT/jmxrmi}, and then to the host named in the
+ * connector's stub: {@code optout.jmx.remote.host}, through {@code java.rmi.server.hostname} (see {@link #stubHost}).
  */
 @Component
 @ConditionalOnExpression("${optout.jmx.remote.port:0} > 0")
@@ -46,6 +47,7 @@ class RemoteJmxServer implements SmartLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteJmxServer.class);
     static final String NAME = "jmxrmi";
+    static final String RMI_HOSTNAME = "java.rmi.server.hostname";
 
     private final int port;
     private final String host;
@@ -59,6 +61,7 @@ class RemoteJmxServer implements SmartLifecycle {
 
     private Registry registry;
     private JMXConnectorServer server;
+    private boolean rmiHostnameSetHere;
 
     RemoteJmxServer(@Value("${optout.jmx.remote.port}") int port,
                     @Value("${optout.jmx.remote.host:localhost}") String host,
@@ -72,6 +75,10 @@ class RemoteJmxServer implements SmartLifecycle {
         if (passwordFile.isBlank() || accessFile.isBlank()) {
             throw new IllegalStateException("remote JMX (optout.jmx.remote.port) needs optout.jmx.remote.password-file"
                     + " and optout.jmx.remote.access-file");
+        }
+        if (host.isBlank()) {
+            throw new IllegalStateException("remote JMX (optout.jmx.remote.port) needs optout.jmx.remote.host, the name"
+                    + " clients use for this machine");
         }
         this.port = port;
         this.host = host;
@@ -102,6 +109,7 @@ class RemoteJmxServer implements SmartLifecycle {
                 env.put(RMIConnectorServer.RMI_CLIENT_SOCKET_FACTORY_ATTRIBUTE, clientSockets);
                 env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, serverSockets);
             }
+            String stubHost = stubHost();
             registry = LocateRegistry.createRegistry(port, clientSockets, serverSockets);
             RMIJRMPServerImpl rmiServer = new RMIJRMPServerImpl(port, clientSockets, serverSockets, env);
             server = new RMIConnectorServer(new JMXServiceURL("rmi", host, port), env, rmiServer,
@@ -109,8 +117,8 @@ class RemoteJmxServer implements SmartLifecycle {
             server.setMBeanServerForwarder(JmxAccessControl.forwarder(credentials));
             server.start();
             registry.rebind(NAME, rmiServer.toStub());
-            LOG.info("Remote JMX listening on service:jmx:rmi:///jndi/rmi://{}:{}/{} ({}, password file {})", host, port,
-                    NAME, ssl ? "TLS" : "no TLS", passwordFile);
+            LOG.info("Remote JMX listening on service:jmx:rmi:///jndi/rmi://{}:{}/{}, stubs naming {} ({}, password"
+                    + " file {})", host, port, NAME, stubHost, ssl ? "TLS" : "no TLS", passwordFile);
         } catch (IOException | GeneralSecurityException e) {
             stop();
             throw new IllegalStateException("could not start remote JMX on port " + port + ": " + e.getMessage(), e);
@@ -135,11 +143,39 @@ class RemoteJmxServer implements SmartLifecycle {
             }
             registry = null;
         }
+        if (rmiHostnameSetHere) {
+            // A later start in this JVM (a refreshed context, a test) then sees the property as not the operator's.
+            System.clearProperty(RMI_HOSTNAME);
+            rmiHostnameSetHere = false;
+        }
     }
 
     @Override
     public synchronized boolean isRunning() {
         return server != null && server.isActive();
+    }
+
+    /**
+     * The host written into the registry's and the connector's stubs, which a client connects to after the look-up.
+     * RMI takes it from {@code java.rmi.server.hostname}, read at each export, else from the machine's own address
+     * (127.0.1.1 on Debian, a container's own IP), useless to a JConsole elsewhere. The JDK has no per-object
+     * setting (a socket factory does not change the host in a stub, and a custom client factory would have to be
+     * on JConsole's class path), so the configured host goes into that JVM-wide property, kept for as long as the
+     * server runs: the connections of clients are exported later. Nothing else in the service exports RMI objects.
+     * A value the operator set ({@code -Djava.rmi.server.hostname}) is kept.
+     */
+    private String stubHost() {
+        String operators = System.getProperty(RMI_HOSTNAME);
+        if (operators == null) {
+            System.setProperty(RMI_HOSTNAME, host);
+            rmiHostnameSetHere = true;
+            return host;
+        }
+        if (!operators.equals(host)) {
+            LOG.warn("Remote JMX stubs name {} (-D{}), not optout.jmx.remote.host {}: clients connect to {}", operators,
+                    RMI_HOSTNAME, host, operators);
+        }
+        return operators;
     }
 
     private SSLContext sslContext() throws IOException, GeneralSecurityException {
