@@ -2,12 +2,14 @@ package edu.cu.ecomm.optout.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -16,13 +18,19 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
+import edu.cu.ecomm.optout.support.JavaProcess;
 import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Remote JMX with TLS: the registry and connector answer only TLS, with the configured key. */
+/**
+ * Remote JMX with TLS: the registry and connector answer only TLS, with the configured key, and a client that
+ * trusts that key and logs in gets a session.
+ */
 class RemoteJmxTlsTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     @TempDir
     Path folder;
@@ -57,6 +65,27 @@ class RemoteJmxTlsTest {
         // A client without TLS does not get through.
         assertThatThrownBy(() -> JmxUsers.connect(port, "operator", users.operatorPassword, Map.of()).close())
                 .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void aClientTrustingTheKeyLogsInOverTlsAndReadsAnAttribute() throws Exception {
+        String password = UUID.randomUUID().toString();
+        Path keyStore = folder.resolve("jmx.p12");
+        generateKey(keyStore, password);
+        JmxUsers users = JmxUsers.in(folder.resolve("users"));
+        int port = ServiceIntegrationTest.freePort();
+        server = new RemoteJmxServer(port, "127.0.0.1", users.passwordFile.toString(), users.accessFile.toString(),
+                true, false, keyStore.toString(), password, "PKCS12");
+        server.start();
+
+        // The client's trust store is JVM-wide (the JVM's default SSL context), so it runs in a JVM of its own.
+        try (JavaProcess client = RemoteJmxClientProcess.start(port, "viewer", users.viewerPassword, keyStore,
+                password, folder.resolve("client.log"))) {
+            await().atMost(PATIENCE).until(() -> !client.isAlive());
+            // The Pid read over the connection is this JVM's: the session reached this server's MBeans.
+            assertThat(client.output()).as("client output")
+                    .contains(RemoteJmxClientProcess.PID + ProcessHandle.current().pid());
+        }
     }
 
     private static SSLContext trusting(Path keyStore, String password) throws Exception {
