@@ -1,6 +1,7 @@
 package edu.cu.ecomm.optout.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -52,6 +53,15 @@ class RemoteJmxStubHostTest {
             assertThat(server.output()).contains("WARN").contains("java.rmi.server.hostname")
                     .contains("operators-choice.example");
         }
+    }
+
+    @Test
+    void aBlankHostIsRefusedAtStartUp() {
+        JmxUsers users = JmxUsers.in(folder.resolve("users"));
+
+        assertThatThrownBy(() -> new RemoteJmxServer(ServiceIntegrationTest.freePort(), " ",
+                users.passwordFile.toString(), users.accessFile.toString(), false, false, "", "", "PKCS12"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("optout.jmx.remote.host");
     }
 
     private static void awaitListening(JavaProcess server) {
