@@ -24,6 +24,7 @@ import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.TriggerKey;
 import org.quartz.listeners.JobListenerSupport;
+import org.springframework.boot.autoconfigure.quartz.SchedulerFactoryBeanCustomizer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -56,7 +57,34 @@ class AscendScheduleIntegrationTest {
         FakeContacts fakeContacts() {
             return new FakeContacts();
         }
+
+        /**
+         * Records every fire, from before the scheduler starts: a night missed while down fires the moment it does,
+         * which may be before the application context is even handed back.
+         */
+        @Bean
+        SchedulerFactoryBeanCustomizer fireRecorder() {
+            return factory -> factory.setGlobalJobListeners(new JobListenerSupport() {
+                @Override
+                public String getName() {
+                    return "fire-recorder";
+                }
+
+                @Override
+                public void jobWasExecuted(JobExecutionContext job, JobExecutionException error) {
+                    try {
+                        FIRES.add(new Fire(job.getScheduler().getSchedulerInstanceId(),
+                                job.getScheduledFireTime().toInstant()));
+                    } catch (org.quartz.SchedulerException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+        }
     }
+
+    /** The fires of the instances this test started (each test starts its own, and stops them after it). */
+    private static final List<Fire> FIRES = new CopyOnWriteArrayList<>();
 
     /** A cron that does not fire before 2099. */
     private static final String NEVER = "0 0 1 1 1 ? 2099";
@@ -64,11 +92,11 @@ class AscendScheduleIntegrationTest {
     private final Map<String, String> database = TestDatabases.properties(TestDatabases.newName());
     private final Path work = Path.of("target", "ascend-schedule-it", UUID.randomUUID().toString());
     private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
-    private final List<Fire> fires = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stopInstances() {
         instances.forEach(ConfigurableApplicationContext::close);
+        FIRES.clear();
     }
 
     @Test
@@ -84,10 +112,10 @@ class AscendScheduleIntegrationTest {
 
         ConfigurableApplicationContext restarted = start("0 0 1 * * ?");
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> fires.size() == 1
+        await().atMost(Duration.ofSeconds(60)).until(() -> FIRES.size() == 1
                 && restarted.getBean(ChangeLedger.class).count(ChangeState.DELIVERED) == 1);
         // Once, not once per missed fire: the next fire is the next night again.
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> fires.size() == 1);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> FIRES.size() == 1);
         long next = jdbc.queryForObject(
                 "select next_fire_time from qrtz_triggers where trigger_name = 'ascend-nightly'", Long.class);
         assertThat(Instant.ofEpochMilli(next)).isAfter(Instant.now());
@@ -162,35 +190,18 @@ class AscendScheduleIntegrationTest {
         start("0/2 * * * * ?");
         start("0/2 * * * * ?");
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> fires.size() >= 6);
+        await().atMost(Duration.ofSeconds(60)).until(() -> FIRES.size() >= 6);
 
-        Map<Instant, Long> firesPerTime = fires.stream()
+        Map<Instant, Long> firesPerTime = FIRES.stream()
                 .collect(Collectors.groupingBy(Fire::scheduledFireTime, Collectors.counting()));
         assertThat(firesPerTime).allSatisfy((time, count) -> assertThat(count)
-                .as("fires at %s, of %s", time, fires).isEqualTo(1));
+                .as("fires at %s, of %s", time, FIRES).isEqualTo(1));
     }
 
     private ConfigurableApplicationContext start(String cron, String... more) {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(OptOutSyncApplication.class,
                 Contacts.class).run(arguments(cron, more).toArray(String[]::new));
         instances.add(context);
-        Scheduler scheduler = context.getBean(Scheduler.class);
-        try {
-            String instanceId = scheduler.getSchedulerInstanceId();
-            scheduler.getListenerManager().addJobListener(new JobListenerSupport() {
-                @Override
-                public String getName() {
-                    return "fire-recorder";
-                }
-
-                @Override
-                public void jobWasExecuted(JobExecutionContext job, JobExecutionException error) {
-                    fires.add(new Fire(instanceId, job.getScheduledFireTime().toInstant()));
-                }
-            });
-        } catch (org.quartz.SchedulerException e) {
-            throw new IllegalStateException(e);
-        }
         return context;
     }
 
