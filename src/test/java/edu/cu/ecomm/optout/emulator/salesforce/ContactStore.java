@@ -3,6 +3,7 @@ package edu.cu.ecomm.optout.emulator.salesforce;
 import edu.cu.ecomm.optout.emulator.salesforce.ContactFields.Field;
 import edu.cu.ecomm.optout.emulator.salesforce.ContactFields.Type;
 
+import java.io.Serializable;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,6 +152,23 @@ final class ContactStore {
         });
         tx.publish();
         return idsByChange.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** The Contact table and the last commit number, for an emulator restarted as the same org. */
+    record Saved(Map<String, Map<String, Object>> rows, long commitNumber) implements Serializable {
+    }
+
+    synchronized Saved save() {
+        Map<String, Map<String, Object>> copy = new LinkedHashMap<>();
+        rows.forEach((id, row) -> copy.put(id, new HashMap<>(row)));
+        return new Saved(copy, commitNumber);
+    }
+
+    /** Takes back a saved table, without publishing anything: its changes were published when they were made. */
+    synchronized void restore(Saved saved) {
+        rows.clear();
+        saved.rows().forEach((id, row) -> rows.put(id, new HashMap<>(row)));
+        commitNumber = saved.commitNumber();
     }
 
     private Map<String, Object> newRow(String id, Instant now) {

@@ -1,5 +1,6 @@
 package edu.cu.ecomm.optout.emulator.salesforce;
 
+import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +28,7 @@ final class EventLog {
     private static final int REPLAY_ID_BYTES = Long.BYTES;
 
     /** One retained event. */
-    record Event(long sequence, String eventId, Instant publishedAt, byte[] payload) {
+    record Event(long sequence, String eventId, Instant publishedAt, byte[] payload) implements Serializable {
         ByteString replayId() {
             return EventLog.replayId(sequence);
         }
@@ -113,6 +114,26 @@ final class EventLog {
         // Sequence 0 is before everything, so it stays valid until the first event is dropped.
         boolean retainedOrOrigin = sequence > prunedThrough || prunedThrough == 0;
         return issued && retainedOrOrigin ? OptionalLong.of(sequence) : OptionalLong.empty();
+    }
+
+    /**
+     * The log as a restarted emulator takes it back ({@link #restore}): Salesforce keeps its events for the
+     * retention window whatever happens to a subscriber, so the same events must come back under the same replay ids.
+     */
+    record Saved(long latestSequence, long prunedThrough, List<Event> retained) implements Serializable {
+    }
+
+    synchronized Saved save() {
+        prune();
+        return new Saved(latestSequence, prunedThrough, List.copyOf(retained.values()));
+    }
+
+    /** Takes back a saved log; events that have left the retention window since are dropped on the next read. */
+    synchronized void restore(Saved saved) {
+        retained.clear();
+        saved.retained().forEach(event -> retained.put(event.sequence(), event));
+        latestSequence = saved.latestSequence();
+        prunedThrough = saved.prunedThrough();
     }
 
     private void prune() {

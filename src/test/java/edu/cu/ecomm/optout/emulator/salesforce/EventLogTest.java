@@ -51,6 +51,22 @@ class EventLogTest {
     }
 
     @Test
+    void aRestoredLogResumesAfterTheReplayIdsItIssuedBeforeAndStillDropsExpiredEvents() {
+        log.append(new byte[] {1});
+        clock.advance(Duration.ofHours(48));
+        log.append(new byte[] {2});
+        EventLog restored = new EventLog(clock, Duration.ofHours(72));
+        restored.restore(log.save());
+
+        assertThat(restored.resumePosition(EventLog.replayId(1))).hasValue(1);
+        assertThat(restored.after(1, 10)).extracting(EventLog.Event::sequence).containsExactly(2L);
+        assertThat(restored.append(new byte[] {3}).sequence()).isEqualTo(3);
+        clock.advance(Duration.ofHours(25));
+        assertThat(restored.resumePosition(EventLog.replayId(1))).isEmpty();
+        assertThat(restored.resumePosition(EventLog.replayId(2))).hasValue(2);
+    }
+
+    @Test
     void resumeNeedsAnIssuedAndStillRetainedReplayId() {
         log.append(new byte[] {1});
         log.append(new byte[] {2});

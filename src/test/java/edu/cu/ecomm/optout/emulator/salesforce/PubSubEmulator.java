@@ -262,7 +262,17 @@ public final class PubSubEmulator implements ChangeEventSink {
         }
     }
 
-    /** Events published since start, including ones since dropped by retention. */
+    /** The event bus, for {@link SavedOrg}. */
+    EventLog.Saved save() {
+        return log.save();
+    }
+
+    /** Takes back the event bus a previous run saved, before it starts serving. */
+    void restore(EventLog.Saved saved) {
+        log.restore(saved);
+    }
+
+    /** Events ever published in this org (a restored org counts its earlier runs), including ones since dropped by retention. */
     public long publishedCount() {
         return log.latestSequence();
     }

@@ -1,5 +1,7 @@
 package edu.cu.ecomm.optout.emulator.salesforce;
 
+import java.nio.file.Path;
+
 /**
  * The whole emulated Salesforce org: OAuth and REST over HTTP, Change Data Capture over the Pub/Sub gRPC API.
  * Every contact change made through REST becomes a change event on {@code /data/ContactChangeEvent}, and the
@@ -24,6 +26,23 @@ public final class SalesforceEmulator implements AutoCloseable {
     public static SalesforceEmulator onPorts(int httpPort, int grpcPort) {
         return new SalesforceEmulator(SalesforceHttpEmulator.Config.defaults().withPort(httpPort),
                 PubSubEmulator.Settings.defaults().withPort(grpcPort));
+    }
+
+    /**
+     * The org a stopped emulator saved with {@link #saveTo}, on these ports (0 for any free one): the same contacts,
+     * and the same retained events under the same replay ids, so a subscriber resumes where it left off.
+     */
+    public static SalesforceEmulator restoredFrom(Path file, int httpPort, int grpcPort) {
+        SavedOrg saved = SavedOrg.readFrom(file);
+        SalesforceEmulator salesforce = onPorts(httpPort, grpcPort);
+        salesforce.http.restore(saved.http());
+        salesforce.pubSub.restore(saved.events());
+        return salesforce;
+    }
+
+    /** Saves the org for {@link #restoredFrom}; call it once stopped, so no change comes in while it is written. */
+    public void saveTo(Path file) {
+        new SavedOrg(http.save(), pubSub.save()).writeTo(file);
     }
 
     public SalesforceEmulator start() {

@@ -94,6 +94,7 @@ public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable
     }
 
     private final Config config;
+    private final SalesforceIds ids;
     private final String userId;
     private final AccessTokens tokens;
     private final ContactStore store;
@@ -108,7 +109,7 @@ public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable
 
     public SalesforceHttpEmulator(ChangeEventSink sink, Config config) {
         this.config = config;
-        SalesforceIds ids = new SalesforceIds();
+        this.ids = new SalesforceIds();
         this.userId = ids.next(SalesforceIds.USER_PREFIX);
         this.tokens = new AccessTokens(config.orgId(), config.clock(), config.tokenLifetime());
         this.store = new ContactStore(ids, userId, config.clock(), sink);
@@ -147,6 +148,17 @@ public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable
     }
 
     /** Stops answering and frees the port; the org's data stays, but it cannot be started again. */
+    /** The ids issued and the Contact table, for {@link SavedOrg}. */
+    SavedOrg.Http save() {
+        return new SavedOrg.Http(ids.issued(), store.save());
+    }
+
+    /** Takes back the org a previous run saved, before it starts answering. */
+    void restore(SavedOrg.Http saved) {
+        ids.continueAfter(saved.issuedIds());
+        store.restore(saved.contacts());
+    }
+
     public synchronized void stop() {
         if (server != null) {
             server.stop(0);

@@ -3,6 +3,7 @@ package edu.cu.ecomm.optout.emulator.salesforce;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,6 +46,19 @@ final class SalesforceIds {
     String next(String keyPrefix) {
         long n = counters.computeIfAbsent(keyPrefix, k -> new AtomicLong()).incrementAndGet();
         return to18(keyPrefix + instance + base62(n, 9));
+    }
+
+    /** How many ids of each key prefix were issued, for an org restarted by {@link #continueAfter}. */
+    Map<String, Long> issued() {
+        Map<String, Long> issued = new TreeMap<>();
+        counters.forEach((prefix, counter) -> issued.put(prefix, counter.get()));
+        return issued;
+    }
+
+    /** Goes on after the ids a previous run of the org issued, so no id is issued twice. */
+    void continueAfter(Map<String, Long> issued) {
+        issued.forEach((prefix, count) -> counters.computeIfAbsent(prefix, k -> new AtomicLong())
+                .accumulateAndGet(count, Math::max));
     }
 
     /** The 18-character form of a 15-character id. */
