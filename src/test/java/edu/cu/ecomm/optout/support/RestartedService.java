@@ -22,8 +22,8 @@ public final class RestartedService implements AutoCloseable {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private final SalesforceEmulator salesforce;
-    private final SalesforceRestClient specialist;
+    private SalesforceEmulator salesforce;
+    private SalesforceRestClient specialist;
     private final Map<String, String> properties;
     private RunningService service;
 
@@ -56,6 +56,17 @@ public final class RestartedService implements AutoCloseable {
     public void stop() {
         service.close();
         await().atMost(PATIENCE).until(() -> salesforce.pubSub().activeSubscriptions() == 0);
+    }
+
+    /**
+     * Points the stopped service at {@code restarted}, e.g. the same org's emulator after a restart of its own on
+     * other ports; the database stays. The previous emulator is the caller's to stop.
+     */
+    public RestartedService switchTo(SalesforceEmulator restarted) {
+        salesforce = restarted;
+        specialist = new SalesforceRestClient(restarted.loginUrl());
+        properties.putAll(EmulatedServiceProperties.forSalesforce(restarted.httpPort(), restarted.pubSubPort()));
+        return this;
     }
 
     /** New contacts in the org, not opted out, named after {@code purpose}. */
