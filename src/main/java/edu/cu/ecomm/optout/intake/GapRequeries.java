@@ -146,14 +146,15 @@ public class GapRequeries {
     }
 
     /**
-     * Re-reads contacts now and records what differs, under event id {@code eventId} (a dead-letter replay). The
-     * event's transaction is unknown (it could not be read): its opt-ins are counted as a transaction of its own.
+     * Re-reads contacts now and records what differs, under event id {@code eventId} (a dead-letter replay), its
+     * opt-ins counted by the data-load guard under {@code transaction}.
      *
      * @return what the comparison did
      */
-    public Result requeryNow(Collection<String> contactIds, String eventId, String changeType) {
+    public Result requeryNow(Collection<String> contactIds, String eventId, String changeType,
+                             GuardedTransaction transaction) {
         List<ContactValue> values = new ArrayList<>(salesforce.byIds(contactIds));
         return writes.inTransaction(() -> reconciler.reconcile(values, ChangeSource.GAP_REQUERY, changeType,
-                v -> eventId, GuardedTransaction.of(null, eventId, null, null, null)));
+                v -> eventId, transaction));
     }
 }

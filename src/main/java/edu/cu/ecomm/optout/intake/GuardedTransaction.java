@@ -4,9 +4,10 @@ import java.time.Instant;
 
 /**
  * What the data-load guard counts opt-ins under: one Salesforce transaction, however its opt-ins reach the ledger
- * — in its change events, or re-read after its gap events or an unreadable event of it — or one catch-up, which
- * stands for the transactions whose events were lost (a data load too large for change events, downtime beyond
- * Salesforce's retention) and so counts against a limit of its own.
+ * — in its change events, or re-read after its gap events or when a dead letter of it is replayed (the letter keeps
+ * the event's header, {@link DeadLetterTransaction}) — or one catch-up, which stands for the transactions whose
+ * events were lost (a data load too large for change events, downtime beyond Salesforce's retention) and so counts
+ * against a limit of its own.
  *
  * @param key          the tally's key, also written as the changes' {@code transaction_key} so that an admin can
  *                     release or reject a held transaction's opt-ins together

@@ -21,6 +21,11 @@ import org.springframework.stereotype.Component;
  * from the letter's {@code catch_up_from} (the checkpoint's commit time when it was skipped), or from its
  * creation minus the sweep's look-back. A letter for a record id that is not a Contact's cannot be replayed:
  * nothing in Salesforce can be re-read for it; the operator discards it.
+ *
+ * <p>Dead letters cluster around data loads, so a replay's opt-ins pass the data-load guard like the event's would
+ * have: counted with the event's Salesforce transaction when the letter keeps its header
+ * ({@link DeadLetterTransaction}), so that a Data Loader's origin holds them and one transaction's letters count
+ * together; otherwise as the catch-up from the letter's time would count them, since that is what they stand for.
  */
 @Component
 class IntakeDeadLetterReplayer implements DeadLetterReplayer {
@@ -56,12 +61,14 @@ class IntakeDeadLetterReplayer implements DeadLetterReplayer {
                 SalesforceIds.toContactId18(ids.group()).ifPresent(contacts::add);
             }
         }
+        Instant from = letter.catchUpFrom() != null ? letter.catchUpFrom() : letter.createdAt().minus(lookBack);
         if (!contacts.isEmpty()) {
-            Result result = gapRequeries.requeryNow(contacts, "replay:" + letter.id(), "REPLAY");
+            GuardedTransaction transaction = DeadLetterTransaction.readFrom(letter.payload())
+                    .orElseGet(() -> GuardedTransaction.catchUp(from));
+            Result result = gapRequeries.requeryNow(contacts, "replay:" + letter.id(), "REPLAY", transaction);
             return "re-read " + contacts.size() + " contact(s) from Salesforce; " + result.recorded()
                     + " change(s) recorded";
         }
-        Instant from = letter.catchUpFrom() != null ? letter.catchUpFrom() : letter.createdAt().minus(lookBack);
         CatchUps.Report report = catchUps.catchUpFrom(from, "replay of dead letter " + letter.id());
         return "caught up from " + from + ": " + report.compared() + " contact(s) changed since, "
                 + report.recorded() + " change(s) recorded";

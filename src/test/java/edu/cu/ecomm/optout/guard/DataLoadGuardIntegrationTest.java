@@ -21,10 +21,13 @@ import javax.management.ObjectName;
 
 import edu.cu.ecomm.optout.delivery.CsvCells;
 import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
+import edu.cu.ecomm.optout.intake.HandMadeChangeEvents;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.ledger.DeadLetterService;
+import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
 import edu.cu.ecomm.optout.ledger.Direction;
 import edu.cu.ecomm.optout.optin.ResubscribeAdmin;
 import edu.cu.ecomm.optout.support.SalesforceRestClient;
@@ -75,6 +78,8 @@ class DataLoadGuardIntegrationTest extends ServiceIntegrationTest {
     ResubscribeAdmin resubscribe;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    DeadLetterService deadLetters;
 
     private final MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
     private SalesforceRestClient specialist;
@@ -297,6 +302,54 @@ class DataLoadGuardIntegrationTest extends ServiceIntegrationTest {
         String transaction = heldTogether(awaitOptIns(contacts, ChangeState.HELD), ChangeSource.GAP_REQUERY);
         assertThat(transaction).doesNotStartWith("event:");
         assertThat(heldReason(transaction)).isEqualTo("MASS_TRANSACTION: more than 20 opt-ins in one transaction");
+    }
+
+    @Test
+    void anUnreadableOptInFromADataLoaderIsHeldWhenItsDeadLetterIsReplayed() {
+        String contact = optedOutContacts(1).get(0);
+        String transaction = UUID.randomUUID().toString();
+        // Intake cannot read this event (its changedFields bitmap is not hex): it is kept whole as a dead letter.
+        salesforce.pubSub().injectRaw(HandMadeChangeEvents.withBitmap(salesforce, List.of(contact), false,
+                "com/salesforce/api/soap/64.0;client=" + DATA_LOADER + "/", transaction, "0xnothex"));
+        DeadLetter letter = awaitUnreadableLetters(transaction, 1).get(0);
+        // Salesforce now has the load's value; the replay re-reads it (this event is lost: nothing else records it).
+        salesforce.pubSub().publishNextGarbled(1);
+        updateAll(List.of(contact), false, null);
+
+        assertThat(deadLetters.replay(letter.id()).resolved()).isTrue();
+
+        ContactChange held = optIn(contact);
+        assertThat(held.state()).isEqualTo(ChangeState.HELD);
+        assertThat(held.transactionKey()).as("counted with the event's own transaction").isEqualTo(transaction);
+        assertThat(heldReason(transaction)).startsWith("BULK_ORIGIN");
+    }
+
+    @Test
+    void unreadableEventsOfOneMassOptInAreCountedTogetherWhenTheirDeadLettersAreReplayed() {
+        List<String> contacts = optedOutContacts(21);
+        String transaction = UUID.randomUUID().toString();
+        // One transaction of 21 opt-ins by a person, in three events of 7 that intake cannot read: three letters.
+        for (int from = 0; from < 21; from += 7) {
+            salesforce.pubSub().injectRaw(HandMadeChangeEvents.withBitmap(salesforce, contacts.subList(from, from + 7),
+                    false, "com/salesforce/api/rest/64.0", transaction, "0xnothex"));
+        }
+        List<DeadLetter> letters = awaitUnreadableLetters(transaction, 3);
+        salesforce.pubSub().publishNextGarbled(1);
+        updateAll(contacts, false, null);
+
+        letters.forEach(letter -> assertThat(deadLetters.replay(letter.id()).resolved()).isTrue());
+
+        // The third letter takes the transaction over the limit: the opt-ins the first two recorded are held too.
+        List<ContactChange> held = awaitOptIns(contacts, ChangeState.HELD);
+        assertThat(held).extracting(ContactChange::transactionKey).containsOnly(transaction);
+        assertThat(heldReason(transaction)).isEqualTo("MASS_TRANSACTION: more than 20 opt-ins in one transaction");
+    }
+
+    private List<DeadLetter> awaitUnreadableLetters(String transaction, int count) {
+        return await().atMost(PATIENCE).until(() -> deadLetters.open().stream()
+                .filter(d -> d.reason().startsWith("undecodable event") && d.payload() != null
+                        && d.payload().contains(transaction))
+                .toList(), letters -> letters.size() == count);
     }
 
     private String heldReason(String transactionKey) {

@@ -18,8 +18,8 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 
-/** Hand-made change events for intake tests. */
-final class HandMadeChangeEvents {
+/** Hand-made change events for intake tests (and the data-load guard's, which replays intake's dead letters). */
+public final class HandMadeChangeEvents {
 
     private HandMadeChangeEvents() {
     }
@@ -33,14 +33,25 @@ final class HandMadeChangeEvents {
 
     /** A well-formed Avro opt-out event (camel-salesforce decodes it) whose changedFields bitmap is {@code bitmap}. */
     static byte[] withBitmap(SalesforceEmulator salesforce, String contact, String bitmap) {
+        return withBitmap(salesforce, List.of(contact), true, "com/salesforce/api/rest/64.0",
+                UUID.randomUUID().toString(), bitmap);
+    }
+
+    /**
+     * A well-formed Avro event of transaction {@code transactionKey} from {@code changeOrigin}, setting Email Opt Out
+     * to {@code optedOut} on {@code contacts}, whose changedFields bitmap is {@code bitmap}: with a bitmap that is
+     * not hex, camel-salesforce decodes it but intake cannot read it, and keeps it whole as a dead letter.
+     */
+    public static byte[] withBitmap(SalesforceEmulator salesforce, List<String> contacts, boolean optedOut,
+                                    String changeOrigin, String transactionKey, String bitmap) {
         Schema schema = salesforce.pubSub().eventSchema();
         Schema headerSchema = schema.getField("ChangeEventHeader").schema();
         GenericRecord header = new GenericData.Record(headerSchema);
         header.put("entityName", "Contact");
-        header.put("recordIds", List.of(contact));
+        header.put("recordIds", contacts);
         header.put("changeType", new GenericData.EnumSymbol(headerSchema.getField("changeType").schema(), "UPDATE"));
-        header.put("changeOrigin", "com/salesforce/api/rest/64.0");
-        header.put("transactionKey", UUID.randomUUID().toString());
+        header.put("changeOrigin", changeOrigin);
+        header.put("transactionKey", transactionKey);
         header.put("sequenceNumber", 1);
         header.put("commitTimestamp", Instant.now().toEpochMilli());
         header.put("commitNumber", 1L);
@@ -50,7 +61,7 @@ final class HandMadeChangeEvents {
         header.put("changedFields", List.of(bitmap));
         GenericRecord event = new GenericData.Record(schema);
         event.put("ChangeEventHeader", header);
-        event.put("HasOptedOutOfEmail", true);
+        event.put("HasOptedOutOfEmail", optedOut);
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
