@@ -8,6 +8,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * The Salesforce transaction of the event an intake dead letter keeps, read back from the letter's payload, so that
  * replaying the letter counts its re-read opt-ins with that transaction in the data-load guard: a Data Loader's
@@ -29,6 +32,8 @@ final class DeadLetterTransaction {
     private static final Pattern COMMIT_TIMESTAMP = field("commitTimestamp", "[^,\\]]*");
     /** In a ContactChangeEvent's text the origin is free text (it may hold commas): it ends at the next field. */
     private static final Pattern CHANGE_ORIGIN = field("changeOrigin", ".*?(?=, transactionKey=)");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DeadLetterTransaction() {
     }
@@ -70,30 +75,13 @@ final class DeadLetterTransaction {
         return text == null || text.isBlank() || text.equals("null") ? Optional.empty() : Optional.of(text.trim());
     }
 
-    /** A JSON string's content: Avro escapes quotes, backslashes, control characters and the slash. */
+    /** A JSON string's content, its escapes undone. */
     private static String unescape(String quoted) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 1; i < quoted.length() - 1; i++) {
-            char c = quoted.charAt(i);
-            if (c != '\\') {
-                text.append(c);
-                continue;
-            }
-            char escaped = quoted.charAt(++i);
-            switch (escaped) {
-                case 'u' -> {
-                    text.append((char) Integer.parseInt(quoted.substring(i + 1, i + 5), 16));
-                    i += 4;
-                }
-                case 'b' -> text.append('\b');
-                case 'f' -> text.append('\f');
-                case 'n' -> text.append('\n');
-                case 'r' -> text.append('\r');
-                case 't' -> text.append('\t');
-                default -> text.append(escaped);
-            }
+        try {
+            return JSON.readValue(quoted, String.class);
+        } catch (JsonProcessingException e) {
+            return null; // not a JSON string after all: no value
         }
-        return text.toString();
     }
 
     /** Epoch milliseconds (the Avro header) or ISO-8601 (a decoded event); null when neither. */
