@@ -132,6 +132,21 @@ public class ChangeLedger {
                 .stream().findFirst();
     }
 
+    /**
+     * Whether the ledger holds no opt-in of the opt-out's contact committed after it (ordered as intake orders: by
+     * commit time, then recording order). An opt-in an admin rejected, or one superseded, does not count: it never
+     * stood as the contact's choice.
+     */
+    public boolean noLaterOptIn(ContactChange optOut) {
+        return jdbc.queryForObject("""
+                select count(*) from contact_change
+                where contact_id = ? and direction = ? and state not in (?, ?)
+                  and (commit_timestamp > ? or (commit_timestamp = ? and id > ?))
+                """, Long.class, optOut.contactId(), Direction.OPT_IN.name(), ChangeState.REJECTED.name(),
+                ChangeState.SUPERSEDED.name(), toSql(optOut.commitTimestamp()), toSql(optOut.commitTimestamp()),
+                optOut.id()) == 0;
+    }
+
     /** Every change recorded for a contact, oldest first. */
     public List<ContactChange> forContact(String contactId) {
         return jdbc.query("select " + COLUMNS + " from contact_change where contact_id = ? order by id",

@@ -71,19 +71,34 @@ public class PreferenceCheck {
     /**
      * Salesforce does not know the contact (deleted or merged since the change): the preferences cannot be
      * checked, which an operator should see, but the change still goes to CU Ascend.
+     *
+     * @param requestsClosed how many of the contact's open re-subscribe requests the route closed; null when it
+     *                       left them open, the ledger holding a later opt-in
      */
-    public void contactNotFound(ContactChange change, Exception error) {
-        notChecked(change, "Contact not found in Salesforce; preferences not checked: " + messageOf(error));
+    public void contactNotFound(ContactChange change, Exception error, Integer requestsClosed) {
+        notChecked(change, "Contact not found in Salesforce; preferences not checked" + requests(requestsClosed)
+                + ": " + messageOf(error));
     }
 
     /**
-     * Salesforce refuses to read the contact (a preference field renamed or not readable, the API limit spent):
-     * asking again would get the same answer, and a change left RECEIVED would be handed over again at every poll,
-     * ahead of every change behind it. An operator checks the categories by hand; the change goes to CU Ascend.
+     * Salesforce refuses to read the contact (a preference field renamed or not readable): asking again would get
+     * the same answer, and a change left RECEIVED would be handed over again at every poll, ahead of every change
+     * behind it. An operator replays the letter once Salesforce reads the contact again (or checks the categories
+     * by hand); the change goes to CU Ascend.
+     *
+     * @param requestsClosed as for {@link #contactNotFound}
      */
-    public void readRefused(ContactChange change, Exception error) {
-        notChecked(change, "Salesforce refused to read the contact; preferences not checked, check them in"
-                + " Salesforce: " + messageOf(error));
+    public void readRefused(ContactChange change, Exception error, Integer requestsClosed) {
+        notChecked(change, "Salesforce refused to read the contact; preferences not checked, replay this letter"
+                + " once Salesforce reads it" + requests(requestsClosed) + ": " + messageOf(error));
+    }
+
+    /** What the route did with the contact's open re-subscribe requests, for the letter. */
+    private static String requests(Integer closed) {
+        if (closed == null) {
+            return "; re-subscribe requests left open: the ledger holds a later opt-in";
+        }
+        return closed == 0 ? "" : "; " + closed + " open re-subscribe request(s) closed";
     }
 
     /** Marks the change READY and, with it, in one transaction, records why its preferences were not checked. */

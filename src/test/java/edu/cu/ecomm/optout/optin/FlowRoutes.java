@@ -15,6 +15,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.util.function.ThrowingConsumer;
 
 import edu.cu.ecomm.optout.guard.HeldOptInSheet;
+import edu.cu.ecomm.optout.optout.SalesforceRefusals;
 
 /**
  * The YAML routes of {@code routes/} in a plain Camel context over the beans of a {@link FlowsFixture}, the
@@ -61,6 +62,7 @@ public class FlowRoutes implements AutoCloseable {
         registry.bind("marketingCloudStatuses", f.marketingCloudStatuses);
         registry.bind("salesforceContacts", f.contacts);
         registry.bind("preferenceCheck", f.preferenceCheck);
+        registry.bind("salesforceRefusals", new SalesforceRefusals());
         registry.bind("resubscribeRequests", f.requests);
         registry.bind("resubscribeRecheck", f.recheck);
         registry.bind("resubscribeSheet", f.sheet);

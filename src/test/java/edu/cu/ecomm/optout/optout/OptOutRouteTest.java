@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.salesforce.api.SalesforceException;
+import org.apache.camel.component.salesforce.api.dto.RestError;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,8 @@ class OptOutRouteTest {
     /** The fields each read asked for (camel-salesforce takes the sObjectFields header over the endpoint's option). */
     private final List<String> fieldsRead = new ArrayList<>();
     private final AtomicInteger unavailable = new AtomicInteger();
+    /** Reads answered 403 REQUEST_LIMIT_EXCEEDED: the org's API request limit is spent. */
+    private final AtomicInteger limitExceeded = new AtomicInteger();
     private volatile String answer;
     private volatile boolean unknown;
     private volatile boolean refused;
@@ -55,6 +59,10 @@ class OptOutRouteTest {
         if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new SalesforceException("Service Unavailable (emulated)", 503);
         }
+        if (limitExceeded.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new SalesforceException(List.of(new RestError("REQUEST_LIMIT_EXCEEDED",
+                    "TotalRequests Limit exceeded.")), 403);
+        }
         if (unknown) {
             throw new SalesforceException("NOT_FOUND: The requested resource does not exist", 404);
         }
@@ -66,7 +74,12 @@ class OptOutRouteTest {
 
     /** A re-subscribe request an earlier opt-in opened: the contact is Held (gray) in Boulder. */
     private void openGrayRequestInBoulder(String contactId) {
-        f.requests.open(null, new ContactPreferences(contactId, "Ada", null, false, java.util.Map.of()),
+        openGrayRequestInBoulder(null, contactId);
+    }
+
+    /** A re-subscribe request the look-up of the opt-in {@code changeId} opened. */
+    private void openGrayRequestInBoulder(Long changeId, String contactId) {
+        f.requests.open(changeId, new ContactPreferences(contactId, "Ada", null, false, java.util.Map.of()),
                 new edu.cu.ecomm.optout.optin.UnitStatus(f.units.unit(FlowsFixture.BOULDER), "Held",
                         edu.cu.ecomm.optout.optin.ShirtColour.GRAY, null));
     }
@@ -192,6 +205,94 @@ class OptOutRouteTest {
         ContactChange change = f.change(contactId(1), true);
         answer = contact(contactId(1), false, false, false);
         unavailable.set(10);
+
+        assertThatThrownBy(() -> routes.send("direct:opt-out", change)).hasRootCauseInstanceOf(SalesforceException.class);
+
+        assertThat(reads).hasSize(4);
+        assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.RECEIVED);
+        assertThat(f.deadLetters.open()).isEmpty();
+    }
+
+    /** The opt-out, then an opt-in a minute later whose look-up opened a request; the opt-out is handed over late. */
+    private ContactChange optOutFollowedByAnOptInWithARequest() {
+        ContactChange optOut = f.change(contactId(1), true);
+        f.clock.advance(Duration.ofMinutes(1));
+        openGrayRequestInBoulder(f.optIn(contactId(1)).id(), contactId(1));
+        return optOut;
+    }
+
+    @Test
+    void aRefusedReadLeavesTheRequestsOfALaterOptInOpen() {
+        ContactChange optOut = optOutFollowedByAnOptInWithARequest();
+        refused = true;
+
+        routes.send("direct:opt-out", optOut);
+
+        assertThat(f.requests.open()).as("requests of the later opt-in").hasSize(1);
+        assertThat(f.deadLetters.open()).singleElement().satisfies(d -> assertThat(d.reason())
+                .contains("re-subscribe requests left open: the ledger holds a later opt-in"));
+    }
+
+    @Test
+    void anUnknownContactLeavesTheRequestsOfALaterOptInOpen() {
+        ContactChange optOut = optOutFollowedByAnOptInWithARequest();
+        unknown = true;
+
+        routes.send("direct:opt-out", optOut);
+
+        assertThat(f.requests.open()).as("requests of the later opt-in").hasSize(1);
+    }
+
+    @Test
+    void aRefusedReadClosesTheRequestsOfAnEarlierOptInAndTheDeadLetterSaysSo() {
+        openGrayRequestInBoulder(f.optIn(contactId(1)).id(), contactId(1));
+        f.clock.advance(Duration.ofMinutes(1));
+        ContactChange optOut = f.change(contactId(1), true);
+        refused = true;
+
+        routes.send("direct:opt-out", optOut);
+
+        assertThat(f.requests.open()).isEmpty();
+        assertThat(f.requests.forContact(contactId(1)).get(0).closeReason())
+                .isEqualTo("Contact opted out again (Salesforce refused to read it)");
+        assertThat(f.deadLetters.open()).singleElement().satisfies(d -> assertThat(d.reason())
+                .contains("1 open re-subscribe request(s) closed"));
+    }
+
+    @Test
+    void anUnknownContactClosesTheRequestsOfAnEarlierOptInSayingTheContactIsGone() {
+        openGrayRequestInBoulder(f.optIn(contactId(1)).id(), contactId(1));
+        f.clock.advance(Duration.ofMinutes(1));
+        ContactChange optOut = f.change(contactId(1), true);
+        unknown = true;
+
+        routes.send("direct:opt-out", optOut);
+
+        assertThat(f.requests.open()).isEmpty();
+        assertThat(f.requests.forContact(contactId(1)).get(0).closeReason())
+                .isEqualTo("Contact opted out again, and is no longer in Salesforce");
+        assertThat(f.deadLetters.open()).singleElement().satisfies(d -> assertThat(d.reason())
+                .contains("1 open re-subscribe request(s) closed"));
+    }
+
+    @Test
+    void salesforceOutOfApiRequestsIsRetriedLikeAnOutage() {
+        ContactChange change = f.change(contactId(1), true);
+        answer = contact(contactId(1), true, false, false);
+        limitExceeded.set(2);
+
+        routes.send("direct:opt-out", change);
+
+        assertThat(reads).hasSize(3);
+        assertThat(f.warnings.unlisted()).hasSize(1);
+        assertThat(f.deadLetters.open()).isEmpty();
+        assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
+    }
+
+    @Test
+    void salesforceOutOfApiRequestsPastTheRetriesLeavesTheChangeReceivedForTheNextDispatch() {
+        ContactChange change = f.change(contactId(1), true);
+        limitExceeded.set(10);
 
         assertThatThrownBy(() -> routes.send("direct:opt-out", change)).hasRootCauseInstanceOf(SalesforceException.class);
 

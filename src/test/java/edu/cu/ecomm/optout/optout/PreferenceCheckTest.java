@@ -67,7 +67,8 @@ class PreferenceCheckTest {
     void anUnknownContactIsADeadLetterAndTheChangeStillGoesToAscend() {
         ContactChange change = f.change(contactId(1), true);
 
-        f.preferenceCheck.contactNotFound(change, new IllegalStateException("NOT_FOUND: The requested resource does not exist"));
+        f.preferenceCheck.contactNotFound(change, new IllegalStateException("NOT_FOUND: The requested resource does not exist"),
+                0);
 
         assertThat(f.deadLetters.open()).singleElement().satisfies(d -> {
             assertThat(d.routeId()).isEqualTo("opt-out");
