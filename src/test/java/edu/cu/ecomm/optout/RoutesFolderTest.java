@@ -37,7 +37,7 @@ class RoutesFolderTest {
                     "resubscribe-weekly", "resubscribe-export", "resubscribe-tickets", "resubscribe-ticket",
                     "resubscribe-tickets-retry", "ascend-nightly", "ascend-deliver-now", "gap-requery",
                     "catch-up-requests", "catch-up-sweep", "catch-up", "ascend-export-intake", "parity-audit-weekly",
-                    "parity-audit", "parity-audit-report-replay", "data-load-guard-restore", "data-load-guard-tidy");
+                    "parity-audit", "parity-audit-report-replay", "opt-out-check-replay", "data-load-guard-restore", "data-load-guard-tidy");
         }
     }
 

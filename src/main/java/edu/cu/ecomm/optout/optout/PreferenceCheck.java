@@ -105,6 +105,7 @@ public class PreferenceCheck {
     private void notChecked(ContactChange change, String reason) {
         transaction.executeWithoutResult(status -> {
             // Only the hand-over that moves the change writes the letter: one letter, however often it is handed over.
+            // OptOutCheckReplay reads the change id back from the payload.
             if (ledger.markReady(change.id())) {
                 deadLetters.record("opt-out", reason, String.valueOf(change), null, null, change.contactId());
             }

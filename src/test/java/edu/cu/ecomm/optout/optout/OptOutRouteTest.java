@@ -20,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ContactChange;
+import edu.cu.ecomm.optout.ledger.DeadLetterService;
+import edu.cu.ecomm.optout.ledger.DeadLetterService.Outcome;
+import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
 import edu.cu.ecomm.optout.optin.FlowRoutes;
 import edu.cu.ecomm.optout.optin.FlowsFixture;
 
@@ -40,12 +43,18 @@ class OptOutRouteTest {
     private volatile boolean unknown;
     private volatile boolean refused;
     private FlowRoutes routes;
+    private OptOutCheckReplay replay;
+    private DeadLetterService deadLetterService;
 
     @BeforeEach
     void startRoutes() throws Exception {
         routes = new FlowRoutes(f, outbox, "opt-out.camel.yaml")
                 .advice("opt-out", a -> a.weaveById("read-contact-preferences").replace().process(this::getSObject))
+                .advice("opt-out-check-replay",
+                        a -> a.weaveById("re-read-contact-preferences").replace().process(this::getSObject))
                 .start();
+        replay = new OptOutCheckReplay(f.ledger, f.warnings, routes.context.createProducerTemplate());
+        deadLetterService = new DeadLetterService(f.deadLetters, List.of(replay));
     }
 
     @AfterEach
@@ -299,5 +308,72 @@ class OptOutRouteTest {
         assertThat(reads).hasSize(4);
         assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.RECEIVED);
         assertThat(f.deadLetters.open()).isEmpty();
+    }
+
+    /** The letter of an opt-out whose read Salesforce refused. */
+    private DeadLetter refusedReadLetter(ContactChange change) {
+        refused = true;
+        routes.send("direct:opt-out", change);
+        refused = false;
+        return f.deadLetters.open().get(0);
+    }
+
+    @Test
+    void replayingARefusedReadsLetterChecksThePreferencesAndRecordsTheWarningOnce() {
+        ContactChange change = f.change(contactId(1), true);
+        DeadLetter letter = refusedReadLetter(change);
+        answer = contact(contactId(1), false, true, false);
+
+        Outcome outcome = deadLetterService.replay(letter.id());
+        replay.replay(letter); // checked again, e.g. replayed from another node at the same moment
+
+        assertThat(outcome.resolved()).as(outcome.message()).isTrue();
+        assertThat(outcome.message()).contains("Pref_Events__c still ticked");
+        assertThat(f.deadLetters.find(letter.id()).orElseThrow().state()).isEqualTo("REPLAYED");
+        assertThat(f.warnings.unlisted()).singleElement().satisfies(w -> {
+            assertThat(w.changeId()).isEqualTo(change.id());
+            assertThat(w.kind()).isEqualTo(WarningKind.PREFERENCES_NOT_CLEARED);
+            assertThat(w.fields()).isEqualTo("Pref_Events__c");
+        });
+        assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
+    }
+
+    @Test
+    void replayingARefusedReadsLetterOfAContactOptedInSinceChecksNothing() {
+        DeadLetter letter = refusedReadLetter(f.change(contactId(1), true));
+        answer = contact(contactId(1), false, true, true, false); // opted in again, categories re-ticked
+
+        Outcome outcome = deadLetterService.replay(letter.id());
+
+        assertThat(outcome.resolved()).as(outcome.message()).isTrue();
+        assertThat(outcome.message()).contains("no longer opted out");
+        assertThat(f.warnings.unlisted()).isEmpty();
+    }
+
+    @Test
+    void aReplayWhileSalesforceStillRefusesTheReadLeavesTheLetterOpen() {
+        DeadLetter letter = refusedReadLetter(f.change(contactId(1), true));
+        refused = true;
+
+        Outcome outcome = deadLetterService.replay(letter.id());
+
+        assertThat(outcome.resolved()).isFalse();
+        assertThat(outcome.message()).contains("INVALID_FIELD");
+        assertThat(f.deadLetters.find(letter.id()).orElseThrow().state()).isEqualTo("OPEN");
+        assertThat(f.deadLetters.open()).as("the replay writes no letter of its own").hasSize(1);
+        assertThat(f.warnings.unlisted()).isEmpty();
+    }
+
+    @Test
+    void replayingTheLetterOfAContactStillNotInSalesforceSaysToDiscardIt() {
+        unknown = true;
+        routes.send("direct:opt-out", f.change(contactId(1), true));
+        DeadLetter letter = f.deadLetters.open().get(0);
+
+        Outcome outcome = deadLetterService.replay(letter.id());
+
+        assertThat(outcome.resolved()).isFalse();
+        assertThat(outcome.message()).contains("is not in Salesforce").contains("discard the letter");
+        assertThat(f.deadLetters.find(letter.id()).orElseThrow().state()).isEqualTo("OPEN");
     }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.AbstractSObjectBase;
+import org.apache.camel.component.salesforce.api.dto.RestError;
 import org.apache.camel.component.salesforce.api.dto.SaveSObjectResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * camel-salesforce 4.17's own client (Jetty HTTP, its login, its 401 re-login, its query paging) against the
@@ -91,6 +94,21 @@ class CamelSalesforceCompatibilityTest {
                 id, Map.of());
 
         assertThat(contact.get("Email").asText()).isEqualTo("ada@example.com");
+    }
+
+    /** optout.SalesforceRefusals tells "try later" from "refused for good" by these codes. */
+    @Test
+    void aRefusedReadCarriesSalesforcesErrorCodes() {
+        String id = emulator.createContact(Map.of("LastName", "Lovelace"));
+
+        Throwable refused = catchThrowable(() -> raw(
+                "salesforce:getSObject?rawPayload=true&sObjectName=Contact&sObjectFields=Id,No_Such_Field__c", id,
+                Map.of()));
+
+        assertThat(refused).hasRootCauseInstanceOf(SalesforceException.class);
+        SalesforceException refusal = (SalesforceException) refused.getCause();
+        assertThat(refusal.getStatusCode()).isEqualTo(400);
+        assertThat(refusal.getErrors()).extracting(RestError::getErrorCode).containsExactly("INVALID_FIELD");
     }
 
     @Test
