@@ -269,6 +269,21 @@ class OptOutRouteTest {
     }
 
     @Test
+    void aLaterOptInAnAdminRejectedDoesNotKeepTheRequestsOfAnEarlierOneOpen() {
+        openGrayRequestInBoulder(f.optIn(contactId(1)).id(), contactId(1));
+        f.clock.advance(Duration.ofMinutes(1));
+        ContactChange optOut = f.change(contactId(1), true);
+        f.clock.advance(Duration.ofMinutes(1));
+        long rejected = f.optIn(contactId(1)).id(); // a data load's opt-in, held, then rejected
+        f.jdbc.update("update contact_change set state = ? where id = ?", ChangeState.REJECTED.name(), rejected);
+        refused = true;
+
+        routes.send("direct:opt-out", optOut);
+
+        assertThat(f.requests.open()).isEmpty();
+    }
+
+    @Test
     void anUnknownContactClosesTheRequestsOfAnEarlierOptInSayingTheContactIsGone() {
         openGrayRequestInBoulder(f.optIn(contactId(1)).id(), contactId(1));
         f.clock.advance(Duration.ofMinutes(1));
