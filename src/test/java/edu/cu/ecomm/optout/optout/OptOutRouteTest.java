@@ -37,8 +37,10 @@ class OptOutRouteTest {
     /** The fields each read asked for (camel-salesforce takes the sObjectFields header over the endpoint's option). */
     private final List<String> fieldsRead = new ArrayList<>();
     private final AtomicInteger unavailable = new AtomicInteger();
+    /** Reads answered 429: too many requests at once. */
+    private final AtomicInteger tooManyRequests = new AtomicInteger();
     /** Reads answered 403 REQUEST_LIMIT_EXCEEDED: the org's API request limit is spent. */
-    private final AtomicInteger limitExceeded = new AtomicInteger();
+    private volatile boolean limitExceeded;
     private volatile String answer;
     private volatile boolean unknown;
     private volatile boolean refused;
@@ -68,7 +70,10 @@ class OptOutRouteTest {
         if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new SalesforceException("Service Unavailable (emulated)", 503);
         }
-        if (limitExceeded.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (tooManyRequests.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new SalesforceException("Too Many Requests (emulated)", 429);
+        }
+        if (limitExceeded) {
             throw new SalesforceException(List.of(new RestError("REQUEST_LIMIT_EXCEEDED",
                     "TotalRequests Limit exceeded.")), 403);
         }
@@ -300,10 +305,10 @@ class OptOutRouteTest {
     }
 
     @Test
-    void salesforceOutOfApiRequestsIsRetriedLikeAnOutage() {
+    void salesforceAskingToTryAgainSoonIsRetriedLikeAnOutage() {
         ContactChange change = f.change(contactId(1), true);
         answer = contact(contactId(1), true, false, false);
-        limitExceeded.set(2);
+        tooManyRequests.set(2);
 
         routes.send("direct:opt-out", change);
 
@@ -314,15 +319,33 @@ class OptOutRouteTest {
     }
 
     @Test
-    void salesforceOutOfApiRequestsPastTheRetriesLeavesTheChangeReceivedForTheNextDispatch() {
+    void salesforceAskingToTryAgainSoonPastTheRetriesLeavesTheChangeReceivedForTheNextDispatch() {
         ContactChange change = f.change(contactId(1), true);
-        limitExceeded.set(10);
+        tooManyRequests.set(10);
 
         assertThatThrownBy(() -> routes.send("direct:opt-out", change)).hasRootCauseInstanceOf(SalesforceException.class);
 
         assertThat(reads).hasSize(4);
         assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.RECEIVED);
         assertThat(f.deadLetters.open()).isEmpty();
+    }
+
+    @Test
+    void salesforceOutOfApiRequestsIsADeadLetterToReplayOnceTheLimitResetsAndTheOptOutStillGoesToAscend() {
+        ContactChange change = f.change(contactId(1), true);
+        answer = contact(contactId(1), true, true, false);
+        limitExceeded = true;
+
+        routes.send("direct:opt-out", change);
+
+        assertThat(reads).hasSize(1);
+        assertThat(f.ledger.find(change.id()).orElseThrow().state()).isEqualTo(ChangeState.READY);
+        DeadLetter letter = f.deadLetters.open().get(0);
+        assertThat(letter.reason()).contains("REQUEST_LIMIT_EXCEEDED");
+
+        limitExceeded = false;
+        assertThat(deadLetterService.replay(letter.id()).resolved()).isTrue();
+        assertThat(f.warnings.unlisted()).hasSize(1);
     }
 
     /** The letter of an opt-out whose read Salesforce refused. */

@@ -24,8 +24,12 @@ class SalesforceRefusalsTest {
     }
 
     @Test
-    void theApiRequestLimitSpentTimeoutsAndTooManyRequestsAskToTryLater() {
-        assertThat(refusals.refusedForGood(answer(403, "REQUEST_LIMIT_EXCEEDED"))).isFalse();
+    void theApiRequestLimitSpentIsRefusedForGoodItLastsLongerThanAnyRetry() {
+        assertThat(refusals.refusedForGood(answer(403, "REQUEST_LIMIT_EXCEEDED"))).isTrue();
+    }
+
+    @Test
+    void timeoutsAndTooManyRequestsAskToTryAgainSoon() {
         assertThat(refusals.refusedForGood(new SalesforceException("Request Timeout", 408))).isFalse();
         assertThat(refusals.refusedForGood(new SalesforceException("Too Many Requests", 429))).isFalse();
     }
