@@ -24,7 +24,9 @@ import org.springframework.stereotype.Component;
  * Runs a SOQL query as a Salesforce Bulk API 2.0 query job and reads its CSV results as a stream: starts the
  * job (route {@code salesforce-bulk-query-start}), waits for it to complete ({@code salesforce-bulk-query-status}),
  * then reads its results a page at a time ({@code salesforce-bulk-query-results}, following Sforce-Locator), each
- * page line by line. Memory stays bounded whatever the org's size: a page is never held whole.
+ * page line by line. Memory stays bounded whatever the org's size: a page is never held whole. A job that does not
+ * complete within the timeout is aborted ({@code salesforce-bulk-query-abort}): the next attempt starts a job of its
+ * own, and the one given up on must not keep running in Salesforce, counting against the org's Bulk API limits.
  *
  * <p>Used by the initial snapshot (intake) and the parity audit.
  */
@@ -58,7 +60,8 @@ public class BulkQueries {
      * Runs {@code soql} and hands every page of its results to {@code reader}.
      *
      * @return the query job's id
-     * @throws IllegalStateException when the job failed, was aborted or did not complete within the timeout
+     * @throws IllegalStateException when the job failed, was aborted or did not complete within the timeout (then it
+     *                               is aborted)
      */
     public String query(String soql, Settings settings, PageReader reader) {
         QueryJob job = new QueryJob();
@@ -99,7 +102,10 @@ public class BulkQueries {
                 throw new IllegalStateException("Bulk API query job " + jobId + " ended " + state);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Bulk API query job " + jobId + " not complete after " + settings.timeout());
+                IllegalStateException timedOut = new IllegalStateException("Bulk API query job " + jobId
+                        + " not complete after " + settings.timeout());
+                abort(jobId, timedOut);
+                throw timedOut;
             }
             try {
                 Thread.sleep(settings.pollInterval().toMillis());
@@ -107,6 +113,17 @@ public class BulkQueries {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for query job " + jobId, e);
             }
+        }
+    }
+
+    /** Aborts a job given up on; if Salesforce refuses (the job ended meanwhile, say), the caller's error says so. */
+    private void abort(String jobId, IllegalStateException givenUp) {
+        try {
+            salesforce.requestBodyAndHeader("direct:salesforce-bulk-query-abort", null, "jobId", jobId);
+            LOG.warn("Bulk API 2.0 query job {} aborted: {}", jobId, givenUp.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("Bulk API 2.0 query job {} could not be aborted; it may run on in Salesforce: {}", jobId, e.toString());
+            givenUp.addSuppressed(e);
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Bulk API 2.0 query jobs ({@code /services/data/vNN.N/jobs/query}): create a job for a SOQL query, poll its
  * state (UploadComplete, then InProgress, then JobComplete, one step per look), then page through its CSV
  * results with {@code maxRecords} and the {@code Sforce-Locator} the previous page returned ({@code null} on
- * the last). Results are fixed when the job is created, as Salesforce's are once the job has run. Each job keeps
+ * the last). A job not complete yet can be aborted ({@code PATCH} with {@code {"state": "Aborted"}}). Results are fixed when the job is created, as Salesforce's are once the job has run. Each job keeps
  * only the selected values as text, and a page is written to the socket row by row, never assembled in memory.
  */
 final class BulkQueryJobs {
@@ -41,6 +41,7 @@ final class BulkQueryJobs {
         final List<String> header;
         final List<String[]> rows;
         int looks;
+        boolean aborted;
 
         Job(String id, String operation, String query, Instant created, List<String> header, List<String[]> rows) {
             this.id = id;
@@ -53,7 +54,8 @@ final class BulkQueryJobs {
 
         /** UploadComplete when created, InProgress at the first look (and while held), JobComplete from the second. */
         synchronized String state(boolean look, boolean held) {
-            String state = looks == 0 ? "UploadComplete" : looks == 1 || held ? "InProgress" : "JobComplete";
+            String state = aborted ? "Aborted"
+                    : looks == 0 ? "UploadComplete" : looks == 1 || held ? "InProgress" : "JobComplete";
             if (look) {
                 looks++;
             }
@@ -139,6 +141,34 @@ final class BulkQueryJobs {
                 writeLine(out, job.rows.get(i));
             }
         }
+    }
+
+    /**
+     * PATCH jobs/query/{id} with {@code {"state": "Aborted"}}. As in Salesforce, only a job that is UploadComplete or
+     * InProgress can be aborted; one that has ended answers 400 INVALIDJOBSTATE.
+     */
+    Map<String, Object> abort(String jobId, Map<String, Object> body, String version) {
+        Job job = job(jobId);
+        if (!"Aborted".equals(body.get("state"))) {
+            throw new SalesforceApiException(400, "INVALIDJOBSTATE", "A query job's state can only be set to Aborted, not '"
+                    + body.get("state") + "'");
+        }
+        synchronized (job) {
+            String state = job.state(false, held);
+            if (!state.equals("UploadComplete") && !state.equals("InProgress")) {
+                throw new SalesforceApiException(400, "INVALIDJOBSTATE", "Aborting already "
+                        + (state.equals("JobComplete") ? "Completed" : state) + " Job not allowed");
+            }
+            job.aborted = true;
+        }
+        return info(job, false, version);
+    }
+
+    /** Every job's state by id, as its next look would report it (without counting as one). */
+    Map<String, String> states() {
+        Map<String, String> states = new LinkedHashMap<>();
+        jobs.values().forEach(job -> states.put(job.id, job.state(false, held)));
+        return states;
     }
 
     void hold(boolean hold) {

@@ -94,6 +94,43 @@ class BulkQueryJobsTest {
                 created.getId())).isInstanceOf(CamelExecutionException.class).hasStackTraceContaining("not complete");
     }
 
+    @Test
+    void aQueryJobStillRunningIsAbortedAndItsResultsAreRefused() {
+        emulator.holdBulkQueryJobs();
+        QueryJob created = template.requestBody("salesforce:bulk2CreateQueryJob", job("SELECT Id FROM Contact"),
+                QueryJob.class);
+        template.requestBody("salesforce:bulk2GetQueryJob", created.getId(), QueryJob.class);
+        assertThat(template.requestBody("salesforce:bulk2GetQueryJob", created.getId(), QueryJob.class).getState())
+                .isEqualTo(JobStateEnum.IN_PROGRESS);
+
+        QueryJob aborted = template.requestBodyAndHeader("salesforce:bulk2AbortQueryJob", null, "jobId", created.getId(),
+                QueryJob.class);
+
+        assertThat(aborted.getId()).isEqualTo(created.getId());
+        assertThat(aborted.getState()).isEqualTo(JobStateEnum.ABORTED);
+        emulator.completeBulkQueryJobs();
+        assertThat(template.requestBody("salesforce:bulk2GetQueryJob", created.getId(), QueryJob.class).getState())
+                .as("an aborted job never completes").isEqualTo(JobStateEnum.ABORTED);
+        assertThatThrownBy(() -> template.requestBodyAndHeader("salesforce:bulk2GetQueryJobResults", null, "jobId",
+                created.getId())).isInstanceOf(CamelExecutionException.class).hasStackTraceContaining("Aborted");
+    }
+
+    @Test
+    void aCompletedQueryJobCannotBeAborted() {
+        QueryJob created = template.requestBody("salesforce:bulk2CreateQueryJob", job("SELECT Id FROM Contact"),
+                QueryJob.class);
+        template.requestBody("salesforce:bulk2GetQueryJob", created.getId(), QueryJob.class);
+        template.requestBody("salesforce:bulk2GetQueryJob", created.getId(), QueryJob.class);
+        assertThat(template.requestBody("salesforce:bulk2GetQueryJob", created.getId(), QueryJob.class).getState())
+                .isEqualTo(JobStateEnum.JOB_COMPLETE);
+
+        assertThatThrownBy(() -> template.requestBodyAndHeader("salesforce:bulk2AbortQueryJob", null, "jobId",
+                created.getId()))
+                .isInstanceOf(CamelExecutionException.class)
+                .hasStackTraceContaining("Aborting already Completed Job not allowed");
+        assertThat(emulator.bulkQueryJobStates()).containsEntry(created.getId(), "JobComplete");
+    }
+
     private static QueryJob job(String soql) {
         QueryJob job = new QueryJob();
         job.setOperation(OperationEnum.QUERY);

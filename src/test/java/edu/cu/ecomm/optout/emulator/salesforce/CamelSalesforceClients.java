@@ -7,13 +7,21 @@ import org.apache.camel.component.salesforce.SalesforceEndpointConfig;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /** camel-salesforce alone, without the service, logged in to an emulated org: the library's view of the emulator. */
-final class CamelSalesforceClients {
+public final class CamelSalesforceClients {
 
     private CamelSalesforceClients() {
     }
 
     /** A started Camel context whose {@code salesforce:} component uses the emulator's local credentials. */
     static CamelContext startedAgainst(SalesforceHttpEmulator emulator) {
+        CamelContext camel = new DefaultCamelContext();
+        camel.addComponent("salesforce", componentFor(emulator));
+        camel.start();
+        return camel;
+    }
+
+    /** A {@code salesforce:} component using the emulator's local credentials, for a context of the caller's. */
+    public static SalesforceComponent componentFor(SalesforceHttpEmulator emulator) {
         SalesforceComponent salesforce = new SalesforceComponent();
         salesforce.setLoginUrl(emulator.baseUrl());
         salesforce.setClientId("optout-sync-local");
@@ -22,9 +30,6 @@ final class CamelSalesforceClients {
         SalesforceEndpointConfig config = new SalesforceEndpointConfig();
         config.setApiVersion("64.0");
         salesforce.setConfig(config);
-        CamelContext camel = new DefaultCamelContext();
-        camel.addComponent("salesforce", salesforce);
-        camel.start();
-        return camel;
+        return salesforce;
     }
 }

@@ -153,13 +153,19 @@ final class RestEndpoint implements HttpHandler {
         }
     }
 
-    /** Bulk API 2.0 query jobs: POST jobs/query, GET jobs/query/{id}, GET jobs/query/{id}/results. */
+    /**
+     * Bulk API 2.0 query jobs: POST jobs/query, GET jobs/query/{id}, PATCH jobs/query/{id} (abort),
+     * GET jobs/query/{id}/results.
+     */
     private void bulkQuery(Request request) throws IOException {
         List<String> rest = request.segments;
         String method = request.exchange.getRequestMethod();
         if (rest.size() == 2) {
             allow(method, "POST");
             Exchanges.sendJson(request.exchange, 200, bulkQueryJobs.create(request.bodyObject(), store.all(),
+                    request.version));
+        } else if (rest.size() == 3 && method.equals("PATCH")) {
+            Exchanges.sendJson(request.exchange, 200, bulkQueryJobs.abort(rest.get(2), request.bodyObject(),
                     request.version));
         } else if (rest.size() == 3) {
             allow(method, "GET");

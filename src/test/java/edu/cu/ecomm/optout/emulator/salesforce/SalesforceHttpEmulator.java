@@ -213,6 +213,11 @@ public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable
         bulkQueryJobs.hold(false);
     }
 
+    /** Every Bulk API query job's state by id (UploadComplete, InProgress, JobComplete or Aborted). */
+    public Map<String, String> bulkQueryJobStates() {
+        return bulkQueryJobs.states();
+    }
+
     /** Ends every session, REST and Pub/Sub alike; clients must log in again. */
     public void expireAllTokens() {
         tokens.expireAll();
