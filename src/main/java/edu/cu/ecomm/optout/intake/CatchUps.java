@@ -31,6 +31,9 @@ import org.springframework.stereotype.Component;
  * Salesforce rejected, first start (the initial snapshot) — and run by the {@code catch-up-requests} route.
  * Pending requests are merged: one run from the earliest time covers them all. {@link #catchUpFrom} runs one
  * directly ({@code direct:catch-up}, the operator's "catch up from T"); {@link #sweep} is the periodic one.
+ *
+ * <p>A request that fails (Salesforce refuses or is away) stays pending and is not tried again before its
+ * {@link ReReadBackOff back-off}; {@link #backlog} shows the operator since when it has been failing and why.
  */
 @Component("catchUps")
 public class CatchUps {
@@ -44,7 +47,7 @@ public class CatchUps {
     public record Report(Instant from, String reason, long compared, long recorded) {
     }
 
-    private record Request(long id, String kind, Instant from, String reason, Instant requestedAt) {
+    private record Request(long id, String kind, Instant from, String reason, Instant requestedAt, int attempts) {
     }
 
     private final JdbcTemplate jdbc;
@@ -124,17 +127,32 @@ public class CatchUps {
         return jdbc.queryForObject("select count(*) from catch_up_request where state = 'PENDING'", Long.class);
     }
 
+    /** Pending requests (catch-ups and the snapshot), and the one failing the longest, for the operator. */
+    public ReReadBacklog backlog() {
+        return jdbc.query("select failing_since, last_error from catch_up_request where state = 'PENDING'"
+                        + " and failing_since is not null order by failing_since, id limit 1",
+                rs -> rs.next()
+                        ? new ReReadBacklog(pendingCount(), Optional.of(SqlTime.instant(rs, "failing_since")),
+                                Optional.ofNullable(rs.getString("last_error")))
+                        : new ReReadBacklog(pendingCount(), Optional.empty(), Optional.empty()));
+    }
+
     /**
-     * Runs what is pending: a snapshot first, then one catch-up from the earliest pending time for every pending
-     * catch-up. A failure leaves them pending for the next poll.
+     * Runs what is due: a snapshot first, then one catch-up from the earliest pending time for every pending
+     * catch-up. A failure leaves them pending, not due again before their back-off.
+     *
+     * <p>A failing snapshot does not hold the catch-ups back: without the snapshot's values a catch-up records
+     * what it finds opted out and remembers the rest, as the snapshot would, and the snapshot keeps a change
+     * recorded meanwhile.
      *
      * @return changes recorded
      */
     public long runPending() {
-        List<Request> pending = jdbc.query("select id, kind, from_time, reason, requested_at from catch_up_request"
-                        + " where state = 'PENDING' and not_before <= ? order by id",
+        List<Request> pending = jdbc.query("select id, kind, from_time, reason, requested_at, attempts"
+                        + " from catch_up_request where state = 'PENDING' and not_before <= ? order by id",
                 (rs, row) -> new Request(rs.getLong("id"), rs.getString("kind"), SqlTime.instant(rs, "from_time"),
-                        rs.getString("reason"), SqlTime.instant(rs, "requested_at")), toSql(clock.instant()));
+                        rs.getString("reason"), SqlTime.instant(rs, "requested_at"), rs.getInt("attempts")),
+                toSql(clock.instant()));
         long recorded = 0;
         for (Request request : pending.stream().filter(r -> SNAPSHOT.equals(r.kind())).toList()) {
             try {
@@ -143,7 +161,6 @@ public class CatchUps {
                 recorded += report.recorded();
             } catch (RuntimeException e) {
                 failed(List.of(request), e);
-                return recorded;
             }
         }
         List<Request> catchUps = pending.stream().filter(r -> CATCH_UP.equals(r.kind())).toList();
@@ -205,17 +222,21 @@ public class CatchUps {
     private void done(List<Request> requests, long compared, long recorded) {
         for (Request request : requests) {
             jdbc.update("update catch_up_request set state = 'DONE', attempts = attempts + 1, compared = ?, recorded = ?,"
-                    + " completed_at = ?, last_error = null where id = ?", compared, recorded, toSql(clock.instant()),
-                    request.id());
+                    + " completed_at = ?, last_error = null, failing_since = null where id = ?", compared, recorded,
+                    toSql(clock.instant()), request.id());
         }
     }
 
     private void failed(List<Request> requests, RuntimeException e) {
-        LOG.warn("Catch-up ({}) failed; it stays pending and is tried again: {}",
-                requests.stream().map(Request::reason).distinct().toList(), e.toString());
+        Instant now = clock.instant();
+        Duration wait = ReReadBackOff.after(requests.stream().mapToInt(Request::attempts).max().orElse(0) + 1);
+        LOG.warn("{} ({}) failed; it stays pending and is tried again after {}: {}",
+                SNAPSHOT.equals(requests.get(0).kind()) ? "Initial snapshot" : "Catch-up",
+                requests.stream().map(Request::reason).distinct().toList(), wait, e.toString());
         for (Request request : requests) {
-            jdbc.update("update catch_up_request set attempts = attempts + 1, last_error = ? where id = ?",
-                    StringUtils.abbreviate(e.toString(), 4000), request.id());
+            jdbc.update("update catch_up_request set attempts = attempts + 1, last_error = ?, not_before = ?,"
+                            + " failing_since = coalesce(failing_since, ?) where id = ?",
+                    StringUtils.abbreviate(e.toString(), 4000), toSql(now.plus(wait)), toSql(now), request.id());
         }
     }
 }

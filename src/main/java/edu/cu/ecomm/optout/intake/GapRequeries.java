@@ -3,12 +3,15 @@ package edu.cu.ecomm.optout.intake;
 import static edu.cu.ecomm.optout.ledger.SqlTime.toSql;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import edu.cu.ecomm.optout.ledger.ChangeSource;
@@ -31,6 +34,9 @@ import org.springframework.stereotype.Component;
  * (source GAP_REQUERY, event id {@code gap:<gap event id>}) for each whose value differs from the last known
  * one, deleting the queue rows in the same transaction. A crash in between re-reads them after the restart;
  * re-reading twice records nothing twice.
+ *
+ * <p>A batch Salesforce does not answer stays queued and is not re-read before its {@link ReReadBackOff back-off};
+ * the contacts queued behind it wait too. {@link #backlog} shows the operator since when it has been failing and why.
  */
 @Component("gapRequeries")
 public class GapRequeries {
@@ -38,7 +44,7 @@ public class GapRequeries {
     private static final Logger LOG = LoggerFactory.getLogger(GapRequeries.class);
 
     private record Pending(long id, String gapEventId, String contactId, String changeType,
-                           GuardedTransaction transaction) {
+                           GuardedTransaction transaction, Instant notBefore, int attempts) {
     }
 
     private final JdbcTemplate jdbc;
@@ -93,23 +99,39 @@ public class GapRequeries {
         return jdbc.queryForObject("select count(*) from gap_requery", Long.class);
     }
 
+    /** Contacts waiting to be re-read, and the re-read failing the longest, for the operator. */
+    public ReReadBacklog backlog() {
+        return jdbc.query("select failing_since, last_error from gap_requery where failing_since is not null"
+                        + " order by failing_since, id limit 1",
+                rs -> rs.next()
+                        ? new ReReadBacklog(pendingCount(), Optional.of(SqlTime.instant(rs, "failing_since")),
+                                Optional.ofNullable(rs.getString("last_error")))
+                        : new ReReadBacklog(pendingCount(), Optional.empty(), Optional.empty()));
+    }
+
     /**
-     * Re-reads the oldest queued contacts (one batch) and records what changed. A failure (Salesforce away)
-     * leaves them queued for the next poll.
+     * Re-reads the oldest queued contacts (one batch) and records what changed. A failure (Salesforce away or
+     * refusing) leaves them queued, not re-read before their back-off.
      *
      * @return changes recorded
      */
     public int processPending() {
         List<Pending> pending = jdbc.query("""
                         select id, gap_event_id, contact_id, change_type, commit_timestamp, transaction_key,
-                            change_origin, commit_user
+                            change_origin, commit_user, not_before, attempts
                         from gap_requery order by id limit ?
                         """,
                 (rs, row) -> new Pending(rs.getLong("id"), rs.getString("gap_event_id"), rs.getString("contact_id"),
                         rs.getString("change_type"), GuardedTransaction.of(rs.getString("transaction_key"),
                         rs.getString("gap_event_id"), rs.getString("change_origin"), rs.getString("commit_user"),
-                        SqlTime.instant(rs, "commit_timestamp"))), batchSize);
+                        SqlTime.instant(rs, "commit_timestamp")), SqlTime.instant(rs, "not_before"),
+                        rs.getInt("attempts")), batchSize);
         if (pending.isEmpty()) {
+            return 0;
+        }
+        // The oldest contacts failed a moment ago: the whole queue waits out their back-off, as Salesforce would
+        // refuse the contacts queued behind them alike.
+        if (pending.get(0).notBefore() != null && pending.get(0).notBefore().isAfter(clock.instant())) {
             return 0;
         }
         Set<String> contactIds = new LinkedHashSet<>();
@@ -118,10 +140,7 @@ public class GapRequeries {
         try {
             salesforce.byIds(contactIds).forEach(value -> current.put(value.contactId(), value));
         } catch (RuntimeException e) {
-            LOG.warn("Could not re-read {} contact(s) named by gap events; will retry: {}", contactIds.size(), e.toString());
-            jdbc.update("update gap_requery set attempts = attempts + 1, last_error = ? where id in ("
-                    + String.join(",", pending.stream().map(p -> String.valueOf(p.id())).toList()) + ")",
-                    StringUtils.abbreviate(e.toString(), 4000));
+            postpone(pending, e);
             return 0;
         }
         Result result = writes.inTransaction(() -> {
@@ -143,6 +162,17 @@ public class GapRequeries {
         LOG.info("Gap events: re-read {} contact(s) from Salesforce, {} change(s) recorded ({} no longer exist)",
                 contactIds.size(), result.recorded(), contactIds.size() - current.size());
         return result.recorded();
+    }
+
+    private void postpone(List<Pending> batch, RuntimeException e) {
+        Instant now = clock.instant();
+        Duration wait = ReReadBackOff.after(batch.stream().mapToInt(Pending::attempts).max().orElse(0) + 1);
+        LOG.warn("Could not re-read {} contact(s) named by gap events; tried again after {}: {}", batch.size(), wait,
+                e.toString());
+        jdbc.update("update gap_requery set attempts = attempts + 1, last_error = ?, not_before = ?,"
+                        + " failing_since = coalesce(failing_since, ?) where id in ("
+                        + String.join(",", batch.stream().map(p -> String.valueOf(p.id())).toList()) + ")",
+                StringUtils.abbreviate(e.toString(), 4000), toSql(now.plus(wait)), toSql(now));
     }
 
     /**
