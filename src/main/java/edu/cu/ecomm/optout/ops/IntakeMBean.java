@@ -2,6 +2,8 @@ package edu.cu.ecomm.optout.ops;
 
 import java.time.Instant;
 
+import edu.cu.ecomm.optout.intake.CatchUps;
+import edu.cu.ecomm.optout.intake.GapRequeries;
 import edu.cu.ecomm.optout.intake.IntakeRecovery;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeState;
@@ -12,10 +14,13 @@ import org.springframework.jmx.export.annotation.ManagedOperationParameter;
 import org.springframework.jmx.export.annotation.ManagedResource;
 import org.springframework.stereotype.Component;
 
-/** JMX: the Salesforce subscription and the intake route ({@code edu.cu.ecomm.optout:type=Intake}). */
+/**
+ * JMX: the Salesforce subscription and the intake route ({@code edu.cu.ecomm.optout:type=Intake}), and the re-reads
+ * of Salesforce that make up for what the events could not carry (requested catch-ups, gap re-reads).
+ */
 @Component
 @ManagedResource(objectName = Jmx.DOMAIN + ":type=Intake",
-        description = "Intake of Salesforce Contact changes: subscription, checkpoint, lag; pause, resume, catch-up")
+        description = "Intake of Salesforce Contact changes: subscription, checkpoint, lag, catch-ups and gap re-reads waiting or failing; pause, resume, catch-up")
 public class IntakeMBean {
 
     private final IntakeControl intake;
@@ -23,14 +28,18 @@ public class IntakeMBean {
     private final ChangeLedger ledger;
     private final CatchUpRequests catchUps;
     private final IntakeRecovery recovery;
+    private final CatchUps requestedCatchUps;
+    private final GapRequeries gapRequeries;
 
     public IntakeMBean(IntakeControl intake, LedgerFigures figures, ChangeLedger ledger, CatchUpRequests catchUps,
-                       IntakeRecovery recovery) {
+                       IntakeRecovery recovery, CatchUps requestedCatchUps, GapRequeries gapRequeries) {
         this.intake = intake;
         this.figures = figures;
         this.ledger = ledger;
         this.catchUps = catchUps;
         this.recovery = recovery;
+        this.requestedCatchUps = requestedCatchUps;
+        this.gapRequeries = gapRequeries;
     }
 
     @ManagedAttribute(description = "Subscription state on this node: route status, connected or not, cluster role")
@@ -85,6 +94,36 @@ public class IntakeMBean {
     @ManagedAttribute(description = "Changes recorded whose opt-out or opt-in flow has not run yet")
     public long getChangesReceived() {
         return ledger.count(ChangeState.RECEIVED);
+    }
+
+    @ManagedAttribute(description = "Catch-ups the service asked for itself (overflow, rejected replay id, checkpoint too old, first start) and the initial snapshot, not done yet")
+    public long getPendingCatchUps() {
+        return requestedCatchUps.backlog().pending();
+    }
+
+    @ManagedAttribute(description = "Since when the longest-failing pending catch-up or snapshot has been failing (ISO-8601; empty when none fails); it is tried again with back-off up to 5 minutes")
+    public String getCatchUpsFailingSince() {
+        return Jmx.time(requestedCatchUps.backlog().failingSince());
+    }
+
+    @ManagedAttribute(description = "The last error of the longest-failing pending catch-up or snapshot (empty when none fails)")
+    public String getCatchUpLastError() {
+        return requestedCatchUps.backlog().lastError().orElse("");
+    }
+
+    @ManagedAttribute(description = "Contacts named by gap events waiting to be re-read from Salesforce")
+    public long getPendingGapReReads() {
+        return gapRequeries.backlog().pending();
+    }
+
+    @ManagedAttribute(description = "Since when the re-read of contacts named by gap events has been failing (ISO-8601; empty when it does not fail); it is tried again with back-off up to 5 minutes")
+    public String getGapReReadsFailingSince() {
+        return Jmx.time(gapRequeries.backlog().failingSince());
+    }
+
+    @ManagedAttribute(description = "The last error of the longest-failing gap re-read (empty when none fails)")
+    public String getGapReReadLastError() {
+        return gapRequeries.backlog().lastError().orElse("");
     }
 
     @ManagedOperation(description = "Pause intake on this node: stop the Salesforce subscription (events wait in Salesforce up to 72 hours)")

@@ -1,7 +1,10 @@
 package edu.cu.ecomm.optout.ops;
 
+import java.time.Clock;
 import java.util.function.ToDoubleFunction;
 
+import edu.cu.ecomm.optout.intake.CatchUps;
+import edu.cu.ecomm.optout.intake.GapRequeries;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -25,11 +28,18 @@ class OpsMetrics implements MeterBinder {
     private final LedgerFigures figures;
     private final DeliveryFigures delivery;
     private final DeadLetters deadLetters;
+    private final CatchUps catchUps;
+    private final GapRequeries gapRequeries;
+    private final Clock clock;
 
-    OpsMetrics(LedgerFigures figures, DeliveryFigures delivery, DeadLetters deadLetters) {
+    OpsMetrics(LedgerFigures figures, DeliveryFigures delivery, DeadLetters deadLetters, CatchUps catchUps,
+               GapRequeries gapRequeries, Clock clock) {
         this.figures = figures;
         this.delivery = delivery;
         this.deadLetters = deadLetters;
+        this.catchUps = catchUps;
+        this.gapRequeries = gapRequeries;
+        this.clock = clock;
     }
 
     @Override
@@ -48,6 +58,16 @@ class OpsMetrics implements MeterBinder {
         gauge(registry, "optout.resubscribe.open", "Open re-subscribe requests", LedgerFigures::openResubscribeRequests);
         gauge(registry, "optout.lookups.pending", "Opt-ins waiting for their Marketing Cloud look-up",
                 LedgerFigures::lookUpsPending);
+        gauge(registry, "optout.catch-up.pending", "Catch-ups and the initial snapshot asked for and not done yet",
+                f -> catchUps.backlog().pending());
+        gauge(registry, "optout.catch-up.failing.seconds",
+                "How long the longest-failing pending catch-up or snapshot has been failing; 0 when none fails",
+                f -> catchUps.backlog().failingFor(clock.instant()).toSeconds());
+        gauge(registry, "optout.gap-requery.pending", "Contacts named by gap events waiting to be re-read",
+                f -> gapRequeries.backlog().pending());
+        gauge(registry, "optout.gap-requery.failing.seconds",
+                "How long the re-read of contacts named by gap events has been failing; 0 when it does not fail",
+                f -> gapRequeries.backlog().failingFor(clock.instant()).toSeconds());
     }
 
     private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<LedgerFigures> value) {
