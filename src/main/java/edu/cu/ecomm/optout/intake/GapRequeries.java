@@ -129,8 +129,8 @@ public class GapRequeries {
         if (pending.isEmpty()) {
             return 0;
         }
-        // The oldest contacts failed a moment ago: the whole queue waits out their back-off, as Salesforce would
-        // refuse the contacts queued behind them alike.
+        // The oldest contacts wait out the back-off of a re-read Salesforce refused; the whole queue waits with
+        // them, as Salesforce would refuse the contacts queued behind them alike.
         if (pending.get(0).notBefore() != null && pending.get(0).notBefore().isAfter(clock.instant())) {
             return 0;
         }

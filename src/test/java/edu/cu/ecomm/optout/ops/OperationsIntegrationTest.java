@@ -240,6 +240,28 @@ class OperationsIntegrationTest extends ServiceIntegrationTest {
     }
 
     @Test
+    void aCatchUpFailingForHoursShowsOnJmxAsAGaugeAndTurnsTheCatchUpQueueHealthDown() throws Exception {
+        Instant failingSince = Instant.now().minus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        // What two hours of refusals leave behind; its next try is an hour away, so the route leaves it alone here.
+        jdbc.update("insert into catch_up_request (kind, from_time, reason, requested_at, not_before, state, attempts,"
+                        + " last_error, failing_since) values ('CATCH_UP', ?, 'GAP_OVERFLOW event', ?, ?, 'PENDING', 30,"
+                        + " 'java.lang.IllegalStateException: REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.', ?)",
+                toSql(failingSince), toSql(failingSince), toSql(Instant.now().plus(Duration.ofHours(1))), toSql(failingSince));
+        try {
+            assertThat(intake("Intake", "PendingCatchUps")).isEqualTo(1L);
+            assertThat(intake("Intake", "CatchUpsFailingSince")).isEqualTo(failingSince.toString());
+            assertThat((String) intake("Intake", "CatchUpLastError")).contains("REQUEST_LIMIT_EXCEEDED");
+            assertThat(meters.get("optout.catch-up.failing.seconds").gauge().value()).isGreaterThanOrEqualTo(7200);
+            assertThat(health.healthForPath("catchUpQueue").getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.healthForPath("intake", "catchUpQueue").getStatus()).isEqualTo(Status.DOWN);
+        } finally {
+            jdbc.update("delete from catch_up_request where reason = 'GAP_OVERFLOW event' and state = 'PENDING'");
+        }
+        assertThat(health.healthForPath("catchUpQueue").getStatus()).isEqualTo(Status.UP);
+        assertThat(intake("Intake", "CatchUpsFailingSince")).isEqualTo("");
+    }
+
+    @Test
     void onlyHealthIsServedOverHttp() throws Exception {
         HttpResponse<String> healthResponse = get("/actuator/health");
         assertThat(healthResponse.statusCode()).isIn(200, 503);
