@@ -92,6 +92,24 @@ public class LedgerFigures {
                 Long.class);
     }
 
+    /** Open urgent requests whose help-desk ticket has not been sent yet (waiting, failing or a dead letter). */
+    public long urgentTicketsWaiting() {
+        return jdbc.queryForObject("select count(*) from resubscribe_request where urgent = true and closed_at is null"
+                + " and ticket_sent_at is null", Long.class);
+    }
+
+    /** Of those, the tickets the help desk did not take at least once (retried, or dead letters). */
+    public long urgentTicketsFailing() {
+        return jdbc.queryForObject("select count(*) from resubscribe_request where urgent = true and closed_at is null"
+                + " and ticket_sent_at is null and ticket_attempts > 0", Long.class);
+    }
+
+    /** Of those, the tickets that are dead letters: not retried, sent by the letter's replay. */
+    public long urgentTicketsDeadLettered() {
+        return jdbc.queryForObject("select count(*) from resubscribe_request where urgent = true and closed_at is null"
+                + " and ticket_sent_at is null and ticket_dead_lettered_at is not null", Long.class);
+    }
+
     /** Preference warnings not yet listed on a weekly sheet. */
     public long preferenceWarningsUnlisted() {
         return jdbc.queryForObject("select count(*) from preference_warning where listed_at is null", Long.class);

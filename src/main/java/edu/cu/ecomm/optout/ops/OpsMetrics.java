@@ -56,6 +56,11 @@ class OpsMetrics implements MeterBinder {
         gauge(registry, "optout.intake.lag.seconds", "Newest event's recording time minus its commit time",
                 f -> f.intakeLag().map(d -> (double) d.toSeconds()).orElse(Double.NaN));
         gauge(registry, "optout.resubscribe.open", "Open re-subscribe requests", LedgerFigures::openResubscribeRequests);
+        gauge(registry, "optout.resubscribe.tickets.waiting", "Urgent help-desk tickets not sent yet",
+                LedgerFigures::urgentTicketsWaiting);
+        gauge(registry, "optout.resubscribe.tickets.failing",
+                "Urgent help-desk tickets the help desk did not take at least once, not sent yet (dead letters included)",
+                LedgerFigures::urgentTicketsFailing);
         gauge(registry, "optout.lookups.pending", "Opt-ins waiting for their Marketing Cloud look-up",
                 LedgerFigures::lookUpsPending);
         gauge(registry, "optout.catch-up.pending", "Catch-ups and the initial snapshot asked for and not done yet",

@@ -119,10 +119,51 @@ public class ResubscribeRequests {
                 + " where id = ? and closed_at is null and urgent = false", URGENT_BY_ADMIN, id) == 1;
     }
 
-    /** Open urgent requests whose ticket has not been sent, oldest first. */
+    /**
+     * Open urgent requests whose ticket has not been sent, oldest first: what the retry sends. A ticket that became a
+     * dead letter is left to the letter's replay.
+     */
     public List<Long> unsentTickets() {
         return jdbc.queryForList("select id from resubscribe_request where urgent = true and closed_at is null"
-                + " and ticket_sent_at is null order by id", Long.class);
+                + " and ticket_sent_at is null and ticket_dead_lettered_at is null order by id", Long.class);
+    }
+
+    /** An urgent ticket not sent yet, as an operator sees it: its attempts, the last error, whether it is a dead letter. */
+    public record UnsentTicket(long requestId, String contactId, String unitName, int attempts, Instant failedAt,
+                               String error, boolean deadLettered) {
+    }
+
+    /** Open urgent requests whose ticket has not been sent (waiting, failing or a dead letter), oldest first. */
+    public List<UnsentTicket> unsentTicketDetails(int limit) {
+        return jdbc.query("select id, contact_id, unit_name, ticket_attempts, ticket_failed_at, ticket_error,"
+                        + " ticket_dead_lettered_at from resubscribe_request where urgent = true and closed_at is null"
+                        + " and ticket_sent_at is null order by id limit ?",
+                (rs, row) -> new UnsentTicket(rs.getLong("id"), rs.getString("contact_id"), rs.getString("unit_name"),
+                        rs.getInt("ticket_attempts"), SqlTime.instant(rs, "ticket_failed_at"),
+                        rs.getString("ticket_error"), rs.getObject("ticket_dead_lettered_at") != null), limit);
+    }
+
+    /**
+     * Counts a failed send of a ticket not yet sent and keeps its error.
+     *
+     * @return the attempts so far, or 0 when the ticket was sent meanwhile (another node) or the request is unknown
+     */
+    public int ticketNotSent(long id, String error, Instant failedAt) {
+        int updated = jdbc.update("update resubscribe_request set ticket_attempts = ticket_attempts + 1,"
+                        + " ticket_failed_at = ?, ticket_error = ? where id = ? and ticket_sent_at is null",
+                toSql(failedAt), StringUtils.abbreviate(error, 4000), id);
+        return updated == 0 ? 0 : jdbc.queryForObject("select ticket_attempts from resubscribe_request where id = ?",
+                Integer.class, id);
+    }
+
+    /**
+     * Marks a ticket not yet sent as a dead letter, so that the retry leaves it to the letter's replay.
+     *
+     * @return false when it already is one (its letter is open, or was replayed and failed again) or was sent
+     */
+    public boolean deadLetterTicket(long id, Instant at) {
+        return jdbc.update("update resubscribe_request set ticket_dead_lettered_at = ? where id = ?"
+                + " and ticket_sent_at is null and ticket_dead_lettered_at is null", toSql(at), id) == 1;
     }
 
     /**
@@ -159,6 +200,12 @@ public class ResubscribeRequests {
     public void releaseTicket(long id, Instant claimedUntil) {
         jdbc.update("update resubscribe_request set ticket_claimed_until = null"
                 + " where id = ? and ticket_sent_at is null and ticket_claimed_until = ?", id, toSql(claimedUntil));
+    }
+
+    /** Whether the ticket of request {@code id} is a dead letter (left to the letter's replay). */
+    public boolean isTicketDeadLettered(long id) {
+        return jdbc.queryForObject("select count(*) from resubscribe_request where id = ?"
+                + " and ticket_dead_lettered_at is not null", Long.class, id) == 1;
     }
 
     /** Notes that these requests were on the sheet exported at {@code exportedAt}. */

@@ -34,6 +34,8 @@ public class FlowsFixture {
     public static final long PARENT = 100;
     public static final long BOULDER = 200;
     public static final long DENVER = 300;
+    /** optout.tickets.attempts: sends of an urgent ticket before it becomes a dead letter. */
+    public static final int TICKET_ATTEMPTS = 3;
     public static final String PREFERENCES = "Pref_Alumni_News__c,Pref_Events__c,Pref_Giving__c";
 
     public final DataSource dataSource = TestDatabases.migrated();
@@ -82,8 +84,8 @@ public class FlowsFixture {
         recheck = new ResubscribeRecheck(requests, marketingCloudStatuses, batchSize);
         held = new HeldOptIns(jdbc, new LedgerWrites(jdbc, transaction), clock, false);
         sheet = new ResubscribeSheet(requests, warnings, held, deadLetters, clock, "America/Denver", transaction);
-        tickets = new ResubscribeTickets(requests, "Marketing Cloud > Resubscribe Contact", Duration.ofMinutes(15),
-                clock);
+        tickets = new ResubscribeTickets(requests, deadLetters, transaction, "Marketing Cloud > Resubscribe Contact",
+                Duration.ofMinutes(15), TICKET_ATTEMPTS, clock);
     }
 
     /** An 18-character Contact id. */

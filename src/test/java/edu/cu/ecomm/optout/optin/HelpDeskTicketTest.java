@@ -23,6 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import edu.cu.ecomm.optout.ledger.DeadLetterService;
+import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
+import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
+import edu.cu.ecomm.optout.ops.LedgerFigures;
+import edu.cu.ecomm.optout.ops.ResubscribeMBean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +40,8 @@ import com.sun.net.httpserver.HttpServer;
  */
 class HelpDeskTicketTest {
 
+    private static final int ATTEMPTS = FlowsFixture.TICKET_ATTEMPTS;
+
     record Received(String method, String path, String contentType, String idempotencyKey, String authorization,
                     String body) {
     }
@@ -44,6 +51,10 @@ class HelpDeskTicketTest {
 
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger failures = new AtomicInteger();
+    /** Every POST with credentials, taken or not. */
+    private final AtomicInteger posts = new AtomicInteger();
+    /** When set, the help desk refuses every ticket with this status (a 4xx: the ticket or the client is wrong). */
+    private volatile Integer refusal;
     /** What the help desk does with a ticket before it answers (a slow help desk). */
     private volatile Runnable whilePosting = () -> { };
     private final HttpServer helpDesk = startHelpDesk();
@@ -61,6 +72,15 @@ class HelpDeskTicketTest {
                     return;
                 }
                 whilePosting.run();
+                posts.incrementAndGet();
+                Integer refused = refusal;
+                if (refused != null) {
+                    byte[] why = "{\"error\":\"unknown category\"}".getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(refused, why.length);
+                    exchange.getResponseBody().write(why);
+                    exchange.close();
+                    return;
+                }
                 int status = failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : 201;
                 if (status == 201) {
                     received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
@@ -94,6 +114,19 @@ class HelpDeskTicketTest {
         FlowRoutes routes = new FlowRoutes(f, outbox, Map.of("optout.tickets.endpoint", endpoint),
                 "resubscribe-weekly.camel.yaml");
         return routes.advice("resubscribe-weekly", a -> a.replaceFromWith("direct:weekly-trigger")).start();
+    }
+
+    /** The Resubscribe MBean an operator reads, over the fixture's database. */
+    private ResubscribeMBean jmx(FlowRoutes routes) {
+        return new ResubscribeMBean(new LedgerFigures(f.jdbc, f.clock, new ReplayCheckpoints(f.jdbc, f.clock),
+                "/data/ContactChangeEvent"), new ResubscribeAdmin(f.requests, routes.context.createProducerTemplate()),
+                f.requests);
+    }
+
+    /** The DeadLetters MBean's replay, with the tickets' replayer. */
+    private DeadLetterService deadLetterService(FlowRoutes routes) {
+        return new DeadLetterService(f.deadLetters, List.of(new ResubscribeTicketReplay(f.requests, f.tickets,
+                routes.context.createProducerTemplate())));
     }
 
     private long openUrgentRequest() {
@@ -187,6 +220,102 @@ class HelpDeskTicketTest {
             } finally {
                 answer.countDown();
             }
+            assertThat(received).hasSize(1);
+            assertThat(f.requests.unsentTickets()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTicketTheHelpDeskKeepsFailingIsShownOnJmxThenBecomesADeadLetterAfterTheAttemptsWhoseReplaySendsIt()
+            throws Exception {
+        try (FlowRoutes routes = routes()) {
+            ResubscribeMBean jmx = jmx(routes);
+            long id = openUrgentRequest();
+            failures.set(Integer.MAX_VALUE);
+
+            for (int attempt = 1; attempt < ATTEMPTS; attempt++) {
+                routes.send("direct:resubscribe-tickets", null);
+                assertThat(f.deadLetters.open()).as("after attempt %d", attempt).isEmpty();
+                assertThat(jmx.getUrgentTicketsNotSent()).singleElement().asString().startsWith("RSR-" + id + " | ")
+                        .contains(" | " + attempt + " attempt(s) | ").contains(" | retried | HTTP 500");
+            }
+            assertThat(jmx.getUrgentTicketsWaiting()).isEqualTo(1);
+            assertThat(jmx.getUrgentTicketsFailing()).isEqualTo(1);
+            assertThat(jmx.getUrgentTicketsDeadLettered()).isZero();
+            routes.send("direct:resubscribe-tickets", null);
+
+            DeadLetter letter = f.deadLetters.open().get(0);
+            assertThat(f.deadLetters.open()).singleElement().satisfies(l -> {
+                assertThat(l.routeId()).isEqualTo("resubscribe-ticket");
+                assertThat(l.reason()).contains("RSR-" + id).contains(ATTEMPTS + " attempt(s)").contains("HTTP 500")
+                        .doesNotContain("s3cret");
+                assertThat(l.contactId()).isEqualTo(contactId(1));
+            });
+            assertThat(jmx.getUrgentTicketsDeadLettered()).isEqualTo(1);
+            assertThat(jmx.getUrgentTicketsNotSent()).singleElement().asString()
+                    .contains(" | " + ATTEMPTS + " attempt(s) | ").contains(" | dead letter | HTTP 500");
+            int posted = posts.get();
+            routes.send("direct:resubscribe-tickets", null);
+            assertThat(posts).as("left to the letter's replay").hasValue(posted);
+            assertThat(f.requests.unsentTickets()).isEmpty();
+
+            failures.set(0);
+            DeadLetterService.Outcome replayed = deadLetterService(routes).replay(letter.id());
+
+            assertThat(replayed.resolved()).as(replayed.message()).isTrue();
+            assertThat(received).singleElement().satisfies(r -> assertThat(r.idempotencyKey()).isEqualTo("RSR-" + id));
+            assertThat(f.requests.find(id).orElseThrow().ticketReference()).isEqualTo("RSR-" + id);
+            assertThat(jmx.getUrgentTicketsWaiting()).isZero();
+            assertThat(jmx.getUrgentTicketsNotSent()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTicketTheHelpDeskRefusesWith400IsADeadLetterAtOnceResolvedOnlyByAReplayThatSendsIt() throws Exception {
+        try (FlowRoutes routes = routes()) {
+            ResubscribeMBean jmx = jmx(routes);
+            long id = openUrgentRequest();
+            refusal = 400;
+
+            routes.send("direct:resubscribe-tickets", null);
+
+            assertThat(posts).hasValue(1);
+            DeadLetter letter = f.deadLetters.open().get(0);
+            assertThat(f.deadLetters.open()).singleElement().satisfies(l -> {
+                assertThat(l.routeId()).isEqualTo("resubscribe-ticket");
+                assertThat(l.reason()).contains("RSR-" + id).contains("refused by the help desk")
+                        .contains("HTTP 400").contains("unknown category").doesNotContain("s3cret");
+            });
+            assertThat(jmx.getUrgentTicketsNotSent()).singleElement().asString()
+                    .contains(" | 1 attempt(s) | ").contains(" | dead letter | HTTP 400").contains("unknown category");
+
+            DeadLetterService.Outcome stillRefused = deadLetterService(routes).replay(letter.id());
+            assertThat(stillRefused.resolved()).isFalse();
+            assertThat(stillRefused.message()).contains("HTTP 400");
+            assertThat(f.deadLetters.find(letter.id()).orElseThrow().state()).isEqualTo("OPEN");
+            assertThat(f.deadLetters.open()).as("no second letter").hasSize(1);
+            assertThat(jmx.getUrgentTicketsNotSent()).singleElement().asString().contains(" | 2 attempt(s) | ");
+
+            refusal = null;
+            DeadLetterService.Outcome sent = deadLetterService(routes).replay(letter.id());
+            assertThat(sent.resolved()).as(sent.message()).isTrue();
+            assertThat(sent.message()).isEqualTo("ticket RSR-" + id + " sent to the help desk");
+            assertThat(received).hasSize(1);
+            assertThat(f.deadLetters.open()).isEmpty();
+        }
+    }
+
+    @Test
+    void aHelpDeskAskingToSlowDownWith429IsRetriedNotDeadLettered() throws Exception {
+        try (FlowRoutes routes = routes()) {
+            openUrgentRequest();
+            refusal = 429;
+
+            routes.send("direct:resubscribe-tickets", null);
+            assertThat(f.deadLetters.open()).isEmpty();
+
+            refusal = null;
+            routes.send("direct:resubscribe-tickets", null);
             assertThat(received).hasSize(1);
             assertThat(f.requests.unsentTickets()).isEmpty();
         }

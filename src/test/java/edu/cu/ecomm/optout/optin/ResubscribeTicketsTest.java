@@ -4,14 +4,24 @@ import static edu.cu.ecomm.optout.optin.FlowsFixture.DENVER;
 import static edu.cu.ecomm.optout.optin.FlowsFixture.contactId;
 import static edu.cu.ecomm.optout.optin.OptInOutcomesTest.contact;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import edu.cu.ecomm.optout.ledger.DeadLetterService;
 
 class ResubscribeTicketsTest {
 
@@ -130,5 +140,60 @@ class ResubscribeTicketsTest {
 
         assertThat(f.requests.unsentTickets()).isEmpty();
         assertThat(f.tickets.claim(id)).isNull();
+    }
+
+    private static HttpOperationFailedException helpDeskAnswered(int status) {
+        return new HttpOperationFailedException("https://helpdesk.example.edu/api/v1/tickets?authPassword=RAW(s3cret)",
+                status, "Status " + status, null, Map.of(), "{\"error\":\"no\"}");
+    }
+
+    @Test
+    void onlyAHelpDeskRefusingTheTicketItselfIsTakenAsARefusal() {
+        assertThat(List.of(400, 401, 403, 404, 422)).allSatisfy(status -> assertThat(ResubscribeTickets.refusedByHelpDesk(
+                new CamelExecutionException("send failed", null, helpDeskAnswered(status)))).as("%d", status).isTrue());
+        assertThat(List.of(408, 429, 500, 502, 503)).allSatisfy(status -> assertThat(ResubscribeTickets.refusedByHelpDesk(
+                helpDeskAnswered(status))).as("%d", status).isFalse());
+        assertThat(ResubscribeTickets.refusedByHelpDesk(new IOException("Connection refused"))).isFalse();
+        assertThat(ResubscribeTickets.why(helpDeskAnswered(401))).isEqualTo("HTTP 401 Status 401: {\"error\":\"no\"}")
+                .as("the endpoint, which holds the password, is left out").doesNotContain("s3cret");
+    }
+
+    @Test
+    void aTicketThatCannotBeSentIsCountedAndBecomesOneDeadLetterOnlyAfterTheAttempts() {
+        long id = openRequest(1, true);
+
+        for (int attempt = 1; attempt < FlowsFixture.TICKET_ATTEMPTS; attempt++) {
+            f.tickets.notSent(id, new IOException("Connection refused"));
+            assertThat(f.deadLetters.open()).as("after attempt %d", attempt).isEmpty();
+            assertThat(f.requests.unsentTickets()).containsExactly(id);
+        }
+        f.tickets.notSent(id, new IOException("Connection refused"));
+        f.tickets.notSent(id, new IOException("Connection refused"));
+
+        assertThat(f.deadLetters.open()).as("one letter, however often it fails").singleElement()
+                .satisfies(letter -> assertThat(letter.payload()).isEqualTo("resubscribe_request " + id));
+        assertThat(f.requests.unsentTickets()).as("left to the letter's replay").isEmpty();
+        assertThat(f.requests.unsentTicketDetails(10)).singleElement().satisfies(t -> {
+            assertThat(t.attempts()).isEqualTo(FlowsFixture.TICKET_ATTEMPTS + 1);
+            assertThat(t.error()).isEqualTo("IOException: Connection refused");
+            assertThat(t.failedAt()).isEqualTo(f.clock.instant());
+            assertThat(t.deadLettered()).isTrue();
+        });
+    }
+
+    @Test
+    void theDeadLetterOfATicketWhoseRequestWasClosedIsNotResolvedByReplayingIt() {
+        long id = openRequest(1, true);
+        f.tickets.notSent(id, helpDeskAnswered(401));
+        f.requests.closeOpenFor(contactId(1), "opted out again");
+        ProducerTemplate producer = mock(ProducerTemplate.class);
+        DeadLetterService service = new DeadLetterService(f.deadLetters,
+                List.of(new ResubscribeTicketReplay(f.requests, f.tickets, producer)));
+
+        DeadLetterService.Outcome outcome = service.replay(f.deadLetters.open().get(0).id());
+
+        assertThat(outcome.resolved()).isFalse();
+        assertThat(outcome.message()).contains("closed (opted out again)").contains("discard this letter");
+        verifyNoInteractions(producer);
     }
 }
