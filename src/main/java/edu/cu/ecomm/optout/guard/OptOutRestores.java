@@ -32,6 +32,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * back-off; after {@code optout.guard.restore.attempts} attempts the restore becomes a dead letter an operator sees
  * (and may replay from the DeadLetters MBean, which queues it again).
  *
+ * <p>The switch is read again whenever restores come due, not only at reject time: with it off, no restore is written,
+ * however long ago it was queued (an admin turns it off because writing back was wrong). Queued restores are then
+ * marked {@code SWITCHED_OFF} and kept; {@link #requeueSwitchedOff} queues them again once it is back on.
+ *
  * <p>The written opt-out comes back as a change event like any other and flows to CU Ascend, which already has the
  * opt-out (the rejected opt-in never went there): both systems then agree.
  */
@@ -41,6 +45,8 @@ public class OptOutRestores implements DeadLetterReplayer {
     static final String ROUTE_ID = "data-load-guard-restore";
     /** Salesforce's sObject Collections limit. */
     static final int BATCH = 200;
+    /** The restore state of a restore that came due while {@code optout.guard.restore-on-reject} was off. */
+    static final String SWITCHED_OFF = "SWITCHED_OFF";
 
     private static final Logger LOG = LoggerFactory.getLogger(OptOutRestores.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,10 +62,13 @@ public class OptOutRestores implements DeadLetterReplayer {
     private final int maxAttempts;
     private final Duration firstRetry;
     private final Duration lease;
+    private final boolean restoreOnReject;
 
     public OptOutRestores(JdbcTemplate jdbc, Clock clock, DeadLetters deadLetters, TransactionTemplate transaction,
                           @Value("${optout.guard.restore.attempts:5}") int maxAttempts,
-                          @Value("${optout.guard.restore.retry-first:PT1M}") Duration firstRetry) {
+                          @Value("${optout.guard.restore.retry-first:PT1M}") Duration firstRetry,
+                          @Value("${optout.guard.restore-on-reject:false}") boolean restoreOnReject) {
+        this.restoreOnReject = restoreOnReject;
         this.jdbc = jdbc;
         this.clock = clock;
         this.deadLetters = deadLetters;
@@ -69,8 +78,15 @@ public class OptOutRestores implements DeadLetterReplayer {
         this.lease = Duration.ofMinutes(5);
     }
 
-    /** Claims up to a batch of due restores (moves each one's due time past a lease, counting the attempt). */
+    /**
+     * Claims up to a batch of due restores (moves each one's due time past a lease, counting the attempt). With
+     * {@code optout.guard.restore-on-reject} off, claims none and marks every queued restore SWITCHED_OFF instead.
+     */
     public List<Restore> claimDue() {
+        if (!restoreOnReject) {
+            switchOffQueued();
+            return List.of();
+        }
         Instant now = clock.instant();
         // A change the contact made since the reject (an opt-out, or a person opting them in) is Salesforce's truth.
         jdbc.update("""
@@ -160,6 +176,39 @@ public class OptOutRestores implements DeadLetterReplayer {
                 toSql(now.plus(wait)), error, restore.changeId());
     }
 
+    /** Restores queued while write-backs were on are not written once they are off: they are kept, marked so. */
+    private void switchOffQueued() {
+        int switchedOff = jdbc.update("update guard_resolution set restore_state = ?, restore_error = ?"
+                + " where restore_state = 'PENDING'", SWITCHED_OFF, SWITCHED_OFF_REASON);
+        if (switchedOff > 0) {
+            LOG.warn("Data-load guard: {} queued restore(s) of Email Opt Out NOT written to Salesforce because"
+                    + " optout.guard.restore-on-reject is off; marked {} (DataLoadGuard.RestoresSwitchedOff). Turn it"
+                    + " on and invoke DataLoadGuard.requeueSwitchedOffRestores to write them", switchedOff, SWITCHED_OFF);
+        }
+    }
+
+    private static final String SWITCHED_OFF_REASON = "not written: optout.guard.restore-on-reject was off when it came"
+            + " due; DataLoadGuard.requeueSwitchedOffRestores queues it again once it is on";
+
+    /**
+     * Queues again, due now with their attempts counted afresh, the restores not written because the switch was off;
+     * a contact with a later change is then skipped as usual. Does nothing while the switch is still off.
+     *
+     * @return what was done, for the admin
+     */
+    public String requeueSwitchedOff() {
+        if (!restoreOnReject) {
+            return "optout.guard.restore-on-reject is off: nothing is written back to Salesforce, " + count(SWITCHED_OFF)
+                    + " restore(s) stay " + SWITCHED_OFF + ". Turn it on (restart) first";
+        }
+        int queued = jdbc.update("update guard_resolution set restore_state = 'PENDING', restore_attempts = 0,"
+                + " restore_next_at = ?, restore_error = null where restore_state = ?", toSql(clock.instant()),
+                SWITCHED_OFF);
+        LOG.info("Data-load guard: {} restore(s) of Email Opt Out not written while optout.guard.restore-on-reject was"
+                + " off queued again by an admin", queued);
+        return queued + " restore(s) of Email Opt Out queued again (a contact with a later change is skipped)";
+    }
+
     public long count(String state) {
         return jdbc.queryForObject("select count(*) from guard_resolution where restore_state = ?", Long.class, state);
     }
@@ -170,12 +219,17 @@ public class OptOutRestores implements DeadLetterReplayer {
     }
 
     /**
-     * Queues the restore again, due now, with its attempts counted afresh (the route does the writing). A restore
+     * Queues the restore again, due now, with its attempts counted afresh (the route does the writing); refused while
+     * {@code optout.guard.restore-on-reject} is off, the letter then stays open. A restore
      * already queued again or done counts as replayed: the letter's replay may have queued it and then not been
      * marked (the process stopped between the two), and a second replay must not then fail for good.
      */
     @Override
     public String replay(DeadLetter letter) {
+        if (!restoreOnReject) {
+            throw new IllegalStateException("optout.guard.restore-on-reject is off: nothing is written back to"
+                    + " Salesforce. Turn it on (restart) and replay again, or discard this letter");
+        }
         long changeId = Long.parseLong(letter.payload().trim());
         int queued = jdbc.update("""
                 update guard_resolution set restore_state = 'PENDING', restore_attempts = 0, restore_next_at = ?

@@ -90,6 +90,18 @@ public class DataLoadGuardMBean {
         return restores.count("FAILED");
     }
 
+    @ManagedAttribute(description = "Restores of Email Opt Out not written because optout.guard.restore-on-reject was off"
+            + " when they came due (see requeueSwitchedOffRestores)")
+    public long getRestoresSwitchedOff() {
+        return restores.count("SWITCHED_OFF");
+    }
+
+    @ManagedOperation(description = "Queue again the restores not written while optout.guard.restore-on-reject was off;"
+            + " only once it is on again")
+    public String requeueSwitchedOffRestores() {
+        return restores.requeueSwitchedOff();
+    }
+
     @ManagedOperation(description = "Release every held opt-in of a transaction down the opt-in flow (a contact with a"
             + " later change is marked superseded instead)")
     @ManagedOperationParameter(name = "transactionKey", description = "Salesforce transaction key (see HeldTransactionList)")

@@ -2,6 +2,7 @@ package edu.cu.ecomm.optout.guard;
 
 import static edu.cu.ecomm.optout.optin.FlowsFixture.contactId;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,10 @@ class HeldOptInsTest {
     private final FlowsFixture f = new FlowsFixture();
     private final HeldOptIns review = new HeldOptIns(f.jdbc, new LedgerWrites(f.jdbc, f.transaction), f.clock, true);
     private final OptOutRestores restores = new OptOutRestores(f.jdbc, f.clock, f.deadLetters, f.transaction, 3,
-            Duration.ofMinutes(1));
+            Duration.ofMinutes(1), true);
+    /** The same queue after an admin switched optout.guard.restore-on-reject off (and restarted). */
+    private final OptOutRestores switchedOff = new OptOutRestores(f.jdbc, f.clock, f.deadLetters, f.transaction, 3,
+            Duration.ofMinutes(1), false);
     private int events;
 
     @Test
@@ -124,6 +128,45 @@ class HeldOptInsTest {
     }
 
     @Test
+    void aRestoreQueuedBeforeWriteBacksWereSwitchedOffIsNotClaimedAndIsQueuedAgainOnlyOnceTheyAreOn() {
+        ContactChange held = held(contactId(1), "tx-1");
+        review.rejectChange(held.id());
+        assertThat(restores.count("PENDING")).isEqualTo(1);
+
+        assertThat(switchedOff.claimDue()).isEmpty();
+
+        assertThat(restores.count("PENDING")).isZero();
+        assertThat(restores.count("SWITCHED_OFF")).isEqualTo(1);
+        assertThat(f.jdbc.queryForObject("select restore_error from guard_resolution where change_id = ?",
+                String.class, held.id())).contains("optout.guard.restore-on-reject was off");
+        assertThat(switchedOff.requeueSwitchedOff()).contains("is off").contains("1 restore(s) stay SWITCHED_OFF");
+        assertThat(restores.count("SWITCHED_OFF")).as("still off: left as it is").isEqualTo(1);
+
+        assertThat(restores.requeueSwitchedOff()).startsWith("1 restore(s) of Email Opt Out queued again");
+        assertThat(restores.claimDue()).extracting(Restore::contactId, Restore::attempt)
+                .containsExactly(tuple(contactId(1), 1));
+    }
+
+    @Test
+    void aRestoreLetterIsNotReplayedWhileWriteBacksAreSwitchedOff() {
+        ContactChange held = held(contactId(1), "tx-1");
+        review.rejectChange(held.id());
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            restores.failed(restores.claimDue(), new IllegalStateException("Salesforce unavailable"));
+            f.clock.advance(Duration.ofMinutes(10));
+        }
+        DeadLetter letter = f.deadLetters.open().get(0);
+
+        DeadLetterService.Outcome outcome = new DeadLetterService(f.deadLetters, List.of(switchedOff))
+                .replay(letter.id());
+
+        assertThat(outcome.resolved()).isFalse();
+        assertThat(outcome.message()).contains("optout.guard.restore-on-reject is off");
+        assertThat(f.deadLetters.find(letter.id()).orElseThrow().state()).isEqualTo("OPEN");
+        assertThat(restores.count("FAILED")).as("not queued again").isEqualTo(1);
+    }
+
+    @Test
     void aRestoreLetterWhoseReplayQueuedTheRestoreButWasNotMarkedIsReplayedAgainWithoutFailing() {
         ContactChange held = held(contactId(1), "tx-1");
         review.rejectChange(held.id());
@@ -151,7 +194,7 @@ class HeldOptInsTest {
         assertThat(review.heldTransactions()).isEqualTo(2);
         assertThat(review.transactions()).extracting(HeldOptIns.HeldTransaction::transactionKey,
                 HeldOptIns.HeldTransaction::held).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("tx-1", 2L), org.assertj.core.groups.Tuple.tuple("tx-2", 1L));
+                tuple("tx-1", 2L), tuple("tx-2", 1L));
     }
 
     @Test
