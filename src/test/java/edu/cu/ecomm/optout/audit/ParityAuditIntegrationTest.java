@@ -8,13 +8,18 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -194,13 +199,34 @@ class ParityAuditIntegrationTest extends ServiceIntegrationTest {
 
     @Test
     void aDeliveredReportIsRemovedFromTheStagingFolder() throws Exception {
-        drop("ascend-export-for-staging.csv", export(salesforceValues()));
-        auditNow();
+        // A report passes through the staging folder too quickly for polling to see it there: a watch on the folder
+        // records every file written into it, so the test shows the report was staged, not only that it is absent.
+        Files.createDirectories(STAGING);
+        try (WatchService watch = STAGING.getFileSystem().newWatchService()) {
+            STAGING.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            drop("ascend-export-for-staging.csv", export(salesforceValues()));
+            auditNow();
 
-        String report = (String) attribute("LastReport");
-        assertThat(REPORTS.resolve(report)).as("delivered from the staging folder").exists();
-        await().atMost(PATIENCE).until(() -> !Files.exists(STAGING.resolve(report))
-                && !Files.exists(STAGING.resolve(report.replace(".csv", "-totals.csv"))));
+            String report = (String) attribute("LastReport");
+            String totals = report.replace(".csv", "-totals.csv");
+            assertThat(REPORTS.resolve(report)).as("delivered").exists();
+            assertThat(REPORTS.resolve(totals)).as("delivered").exists();
+            Set<String> staged = new HashSet<>();
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(created(watch, staged))
+                    .as("files written in the staging folder").contains(report, totals));
+            await().atMost(PATIENCE).until(() -> !Files.exists(STAGING.resolve(report))
+                    && !Files.exists(STAGING.resolve(totals)));
+        }
+    }
+
+    /** Adds the names of the files the watch has seen created since it was last asked to {@code names}. */
+    private static Set<String> created(WatchService watch, Set<String> names) {
+        for (WatchKey key = watch.poll(); key != null; key = watch.poll()) {
+            key.pollEvents().stream().filter(event -> event.kind() == StandardWatchEventKinds.ENTRY_CREATE)
+                    .forEach(event -> names.add(event.context().toString()));
+            key.reset();
+        }
+        return names;
     }
 
     @Test
