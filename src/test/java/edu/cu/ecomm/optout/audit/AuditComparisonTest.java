@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class AuditComparisonTest {
 
+    @AutoClose
     private final AuditDatabase db = new AuditDatabase();
     private final AuditComparison comparison = new AuditComparison(db.jdbc);
 

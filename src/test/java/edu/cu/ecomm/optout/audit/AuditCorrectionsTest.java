@@ -9,12 +9,14 @@ import java.util.Map;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ContactChange;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class AuditCorrectionsTest {
 
     private static final Instant READ_AT = Instant.parse("2026-11-29T10:00:00Z");
 
+    @AutoClose
     private final AuditDatabase db = new AuditDatabase();
     private final AuditComparison comparison = new AuditComparison(db.jdbc);
     private final AuditCorrections corrections = new AuditCorrections(db.jdbc, db.ledger, db.writes());

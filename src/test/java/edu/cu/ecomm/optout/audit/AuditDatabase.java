@@ -8,13 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.sql.DataSource;
-
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.NewChange;
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.MutableClock;
 import edu.cu.ecomm.optout.support.TestDatabases;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -23,11 +22,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A fresh, migrated database for the audit's bean tests: in-memory H2 in PostgreSQL mode, or a new PostgreSQL
- * schema when {@code OPTOUT_TEST_DATABASE=postgres} (see {@link TestDatabases}).
+ * schema when {@code OPTOUT_TEST_DATABASE=postgres} (see {@link TestDatabases}). A test closes it ({@code @AutoClose}),
+ * see {@link MigratedDatabase}.
  */
-final class AuditDatabase {
+final class AuditDatabase implements AutoCloseable {
 
-    final DataSource dataSource;
+    final MigratedDatabase dataSource;
     final JdbcTemplate jdbc;
     final TransactionTemplate transactions;
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
@@ -44,6 +44,11 @@ final class AuditDatabase {
         this.deadLetters = new DeadLetters(jdbc, clock);
         this.exports = new AscendExports(jdbc, transactions, deadLetters, clock, "ContactId", "EmailOptOut", 3, 3,
                 Duration.ofMinutes(30));
+    }
+
+    @Override
+    public void close() throws Exception {
+        dataSource.close();
     }
 
     LedgerWrites writes() {

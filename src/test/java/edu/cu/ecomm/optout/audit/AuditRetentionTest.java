@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 
 import edu.cu.ecomm.optout.intake.BulkQueries;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ class AuditRetentionTest {
 
     private static final int KEEP_AUDITS = 2;
 
+    @AutoClose
     private final AuditDatabase db = new AuditDatabase();
     @TempDir
     Path staging;

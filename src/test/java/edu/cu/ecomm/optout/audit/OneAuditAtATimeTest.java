@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import edu.cu.ecomm.optout.intake.BulkQueries;
 import edu.cu.ecomm.optout.ops.AuditMBean;
 import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,6 +41,7 @@ class OneAuditAtATimeTest {
 
     private static final Duration ABANDON_AFTER = Duration.ofHours(6);
 
+    @AutoClose
     private final AuditDatabase db = new AuditDatabase();
     @TempDir
     Path staging;

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import edu.cu.ecomm.optout.ledger.ChangeSource;
@@ -20,6 +21,7 @@ import edu.cu.ecomm.optout.ledger.NewChange;
 
 class BatchClaimerTest {
 
+    @AutoClose
     private final DeliveryDatabase db = new DeliveryDatabase();
     private final BatchClaimer claimer = new BatchClaimer(db.jdbc, db.transactions, db.clock, Duration.ofMinutes(30),
             () -> "this-node");

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import edu.cu.ecomm.optout.ledger.ChangeSource;
@@ -15,6 +16,7 @@ import edu.cu.ecomm.optout.ledger.NewChange;
 
 class BatchCollapserTest {
 
+    @AutoClose
     private final DeliveryDatabase db = new DeliveryDatabase();
     private final BatchCollapser collapser = new BatchCollapser(db.dataSource, db.transactions);
     private final Instant t0 = Instant.parse("2026-11-26T16:00:00Z");

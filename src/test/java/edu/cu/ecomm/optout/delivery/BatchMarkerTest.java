@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ class BatchMarkerTest {
     @TempDir
     Path staging;
 
+    @AutoClose
     private final DeliveryDatabase db = new DeliveryDatabase();
     private final BatchCollapser collapser = new BatchCollapser(db.dataSource, db.transactions);
     private final BatchClaimer claimer = new BatchClaimer(db.jdbc, db.transactions, db.clock, Duration.ofMinutes(30),

@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.TimeZone;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
@@ -26,6 +27,7 @@ import org.springframework.scheduling.quartz.SchedulerFactoryBean;
  */
 class QuartzSchemaTest {
 
+    @AutoClose
     private final DeliveryDatabase db = new DeliveryDatabase();
     private SchedulerFactoryBean factory;
 

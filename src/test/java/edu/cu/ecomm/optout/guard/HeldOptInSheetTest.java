@@ -12,11 +12,13 @@ import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import edu.cu.ecomm.optout.optin.FlowsFixture;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The weekly file of held opt-ins over a real (H2) ledger, with Salesforce's answers to its SOQL given here. */
 class HeldOptInSheetTest {
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture();
     private final HeldOptIns held = new HeldOptIns(f.jdbc, new LedgerWrites(f.jdbc, f.transaction), f.clock, true);
     private final List<String> queries = new CopyOnWriteArrayList<>();

@@ -19,11 +19,13 @@ import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import edu.cu.ecomm.optout.optin.FlowsFixture;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Release, reject and restore over a real (H2) ledger, without Salesforce. */
 class HeldOptInsTest {
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture();
     private final HeldOptIns review = new HeldOptIns(f.jdbc, new LedgerWrites(f.jdbc, f.transaction), f.clock, true);
     private final OptOutRestores restores = new OptOutRestores(f.jdbc, f.clock, f.deadLetters, f.transaction, 3,

@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.sql.DataSource;
 
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
@@ -29,10 +28,12 @@ import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import edu.cu.ecomm.optout.optin.OptInQueue;
 import edu.cu.ecomm.optout.optin.ResubscribeRequests;
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.MutableClock;
 import edu.cu.ecomm.optout.support.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -45,7 +46,8 @@ class CatchUpsTest {
     private static final Duration OVERLAP = Duration.ofMinutes(15);
     private static final Pattern FROM = Pattern.compile("SystemModstamp >= (\\S+)");
 
-    private final DataSource dataSource = TestDatabases.migrated();
+    @AutoClose
+    private final MigratedDatabase dataSource = TestDatabases.migrated();
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final MutableClock clock = new MutableClock(T0.plusSeconds(3600));
     private final ChangeLedger ledger = new ChangeLedger(jdbc, clock);

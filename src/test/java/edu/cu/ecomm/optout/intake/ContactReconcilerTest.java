@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import javax.sql.DataSource;
 
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
@@ -19,8 +18,10 @@ import edu.cu.ecomm.optout.ledger.KnownValues;
 import edu.cu.ecomm.optout.ledger.NewChange;
 import edu.cu.ecomm.optout.optin.OptInQueue;
 import edu.cu.ecomm.optout.optin.ResubscribeRequests;
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -30,7 +31,9 @@ class ContactReconcilerTest {
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
     private static final String CONTACT = "003000000000001AAA";
 
-    private final JdbcTemplate jdbc = new JdbcTemplate(database());
+    @AutoClose
+    private final MigratedDatabase database = TestDatabases.migrated();
+    private final JdbcTemplate jdbc = new JdbcTemplate(database);
     private final Clock clock = Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC);
     private final ChangeLedger ledger = new ChangeLedger(jdbc, clock);
     private final KnownValues known = new KnownValues(jdbc, clock);
@@ -109,9 +112,5 @@ class ContactReconcilerTest {
     private void cdc(boolean optedOut, Instant at) {
         ledger.record(new NewChange(CONTACT, optedOut, "UPDATE", at, 1L, "tx", 1, UUID.randomUUID().toString(), null,
                 "com/salesforce/api/rest/64.0", null, ChangeSource.CDC)).orElseThrow();
-    }
-
-    private static DataSource database() {
-        return TestDatabases.migrated();
     }
 }

@@ -25,6 +25,7 @@ import edu.cu.ecomm.optout.optin.ShirtColour;
 import edu.cu.ecomm.optout.optin.UnitStatus;
 import edu.cu.ecomm.optout.optout.ContactPreferences;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,7 @@ class DataLoadGuardTest {
 
     private static final String PERSON = "com/salesforce/api/rest/64.0";
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final DataLoadGuard guard = new DataLoadGuard(f.jdbc, f.ledger, f.queue, f.requests, f.clock, meters, true, 20, 50,

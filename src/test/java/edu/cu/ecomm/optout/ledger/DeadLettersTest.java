@@ -5,15 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 
 import edu.cu.ecomm.optout.intake.SalesforceIds;
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.TestDatabases;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Dead letters on the service's schema (H2, or PostgreSQL when the tests run there). */
 class DeadLettersTest {
 
-    private final DeadLetters deadLetters = new DeadLetters(new JdbcTemplate(TestDatabases.migrated()),
-            Clock.systemUTC());
+    @AutoClose
+    private final MigratedDatabase database = TestDatabases.migrated();
+    private final DeadLetters deadLetters = new DeadLetters(new JdbcTemplate(database), Clock.systemUTC());
 
     @Test
     void aRecordIdTooLongForItsColumnIsCutAndTheReasonKeepsItWhole() {

@@ -15,10 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import javax.sql.DataSource;
 
 import edu.cu.ecomm.optout.intake.SalesforceIds;
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.TestDatabases;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -34,7 +35,8 @@ class LedgerWritesTest {
     private static final String CONTACT = SalesforceIds.toContactId18("003000000000001").orElseThrow();
     private static final Instant SNAPSHOT = Instant.parse("2026-11-29T08:00:00Z");
 
-    private final DataSource dataSource = TestDatabases.migrated();
+    @AutoClose
+    private final MigratedDatabase dataSource = TestDatabases.migrated();
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final Clock clock = Clock.systemUTC();
 

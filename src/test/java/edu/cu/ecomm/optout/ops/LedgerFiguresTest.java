@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.MutableClock;
 import edu.cu.ecomm.optout.support.TestDatabases;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -17,7 +19,9 @@ class LedgerFiguresTest {
     private static final String TOPIC = "/data/ContactChangeEvent";
     private static final Instant COMMITTED = Instant.parse("2026-11-29T08:00:00Z");
 
-    private final JdbcTemplate jdbc = new JdbcTemplate(TestDatabases.migrated());
+    @AutoClose
+    private final MigratedDatabase database = TestDatabases.migrated();
+    private final JdbcTemplate jdbc = new JdbcTemplate(database);
     private final MutableClock clock = new MutableClock(COMMITTED.plusSeconds(5));
     private final ReplayCheckpoints checkpoints = new ReplayCheckpoints(jdbc, clock);
     private final LedgerFigures figures = new LedgerFigures(jdbc, clock, checkpoints, TOPIC);

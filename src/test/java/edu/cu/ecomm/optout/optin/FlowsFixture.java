@@ -4,13 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import javax.sql.DataSource;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import edu.cu.ecomm.optout.guard.HeldOptIns;
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.MutableClock;
 import edu.cu.ecomm.optout.support.TestDatabases;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
@@ -27,9 +26,9 @@ import edu.cu.ecomm.optout.optout.SalesforceContacts;
  * The opt-in/opt-out beans wired by hand over a fresh database with every Flyway migration applied (in-memory H2 in
  * PostgreSQL mode, or a new PostgreSQL schema when {@code OPTOUT_TEST_DATABASE=postgres}, see {@link TestDatabases}),
  * as Spring would wire them. Business units: parent 100 "CU System", children 200
- * "CU Boulder" and 300 "CU Denver".
+ * "CU Boulder" and 300 "CU Denver". A test closes it ({@code @AutoClose}), see {@link MigratedDatabase}.
  */
-public class FlowsFixture {
+public class FlowsFixture implements AutoCloseable {
 
     public static final long PARENT = 100;
     public static final long BOULDER = 200;
@@ -38,7 +37,7 @@ public class FlowsFixture {
     public static final int TICKET_ATTEMPTS = 3;
     public static final String PREFERENCES = "Pref_Alumni_News__c,Pref_Events__c,Pref_Giving__c";
 
-    public final DataSource dataSource = TestDatabases.migrated();
+    public final MigratedDatabase dataSource = TestDatabases.migrated();
     public final JdbcTemplate jdbc;
     public final DataSourceTransactionManager transactionManager;
     public final TransactionTemplate transaction;
@@ -86,6 +85,11 @@ public class FlowsFixture {
         sheet = new ResubscribeSheet(requests, warnings, held, deadLetters, clock, "America/Denver", transaction);
         tickets = new ResubscribeTickets(requests, deadLetters, transaction, "Marketing Cloud > Resubscribe Contact",
                 Duration.ofMinutes(15), TICKET_ATTEMPTS, clock);
+    }
+
+    @Override
+    public void close() throws Exception {
+        dataSource.close();
     }
 
     /** An 18-character Contact id. */

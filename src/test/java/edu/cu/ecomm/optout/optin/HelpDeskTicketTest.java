@@ -29,6 +29,7 @@ import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
 import edu.cu.ecomm.optout.ops.LedgerFigures;
 import edu.cu.ecomm.optout.ops.ResubscribeMBean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,6 +106,7 @@ class HelpDeskTicketTest {
         helpDesk.stop(0);
     }
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture();
 
     private FlowRoutes routes() throws Exception {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import edu.cu.ecomm.optout.ledger.ContactChange;
@@ -21,6 +22,7 @@ import edu.cu.ecomm.optout.optout.WarningKind;
 
 class OptInOutcomesTest {
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture();
 
     static ContactPreferences contact(String id, boolean urgent, String... ticked) {

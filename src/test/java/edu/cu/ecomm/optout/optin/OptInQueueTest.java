@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import edu.cu.ecomm.optout.ledger.ContactChange;
@@ -18,6 +19,7 @@ import edu.cu.ecomm.optout.ops.LedgerFigures;
 
 class OptInQueueTest {
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture(3);
 
     @Test

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,7 @@ class OptInRoutesTest {
     @TempDir
     Path outbox;
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture();
     /** What the emulated Salesforce query answers per contact: the urgent flag and the ticked categories. */
     private final Map<String, String> salesforce = new ConcurrentHashMap<>();

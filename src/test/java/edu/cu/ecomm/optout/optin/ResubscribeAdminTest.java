@@ -12,10 +12,12 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class ResubscribeAdminTest {
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture();
     private final ProducerTemplate producer = mock(ProducerTemplate.class);
     private final ResubscribeAdmin admin = new ResubscribeAdmin(f.requests, producer);

@@ -9,12 +9,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import edu.cu.ecomm.optout.marketingcloud.MarketingCloudException;
 
 class ResubscribeRecheckTest {
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture(2);
 
     private void open(String id, long mid, String status) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import edu.cu.ecomm.optout.delivery.CsvCells;
@@ -18,6 +19,7 @@ import edu.cu.ecomm.optout.optout.WarningKind;
 
 class ResubscribeSheetTest {
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture();
 
     private ContactPreferences contact(String id, String name, String email, boolean urgent) {

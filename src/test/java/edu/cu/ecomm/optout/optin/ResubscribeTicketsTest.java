@@ -16,6 +16,7 @@ import java.util.Map;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +26,7 @@ import edu.cu.ecomm.optout.ledger.DeadLetterService;
 
 class ResubscribeTicketsTest {
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture();
 
     private long openRequest(int n, boolean urgent) {

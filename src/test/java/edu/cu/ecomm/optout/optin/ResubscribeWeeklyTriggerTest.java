@@ -8,6 +8,7 @@ import java.time.ZonedDateTime;
 import java.util.Date;
 
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quartz.CronTrigger;
@@ -20,10 +21,12 @@ class ResubscribeWeeklyTriggerTest {
 
     @TempDir
     Path outbox;
+    @AutoClose
+    private final FlowsFixture f = new FlowsFixture();
 
     @Test
     void firesOnMondayAtSevenInDenverTime() throws Exception {
-        try (FlowRoutes routes = new FlowRoutes(new FlowsFixture(), outbox, "resubscribe-weekly.camel.yaml")) {
+        try (FlowRoutes routes = new FlowRoutes(f, outbox, "resubscribe-weekly.camel.yaml")) {
             routes.start();
             CronTrigger trigger = (CronTrigger) routes.context.getComponent("quartz", QuartzComponent.class)
                     .getScheduler().getTrigger(TriggerKey.triggerKey("resubscribe-weekly", "optout"));
@@ -41,7 +44,7 @@ class ResubscribeWeeklyTriggerTest {
 
     @Test
     void theWeeklyJobAsksQuartzToRedoAnExportCutShortByACrash() throws Exception {
-        try (FlowRoutes routes = new FlowRoutes(new FlowsFixture(), outbox, "resubscribe-weekly.camel.yaml")) {
+        try (FlowRoutes routes = new FlowRoutes(f, outbox, "resubscribe-weekly.camel.yaml")) {
             routes.start();
             JobDetail job = routes.context.getComponent("quartz", QuartzComponent.class).getScheduler()
                     .getJobDetail(JobKey.jobKey("resubscribe-weekly", "optout"));

@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.salesforce.api.SalesforceException;
 import org.apache.camel.component.salesforce.api.dto.RestError;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ class OptOutRouteTest {
     @TempDir
     Path outbox;
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture();
     private final List<String> reads = new ArrayList<>();
     /** The fields each read asked for (camel-salesforce takes the sObjectFields header over the endpoint's option). */

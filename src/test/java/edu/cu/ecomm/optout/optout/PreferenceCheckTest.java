@@ -3,6 +3,7 @@ package edu.cu.ecomm.optout.optout;
 import static edu.cu.ecomm.optout.optin.FlowsFixture.contactId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import edu.cu.ecomm.optout.ledger.ChangeState;
@@ -11,6 +12,7 @@ import edu.cu.ecomm.optout.optin.FlowsFixture;
 
 class PreferenceCheckTest {
 
+    @AutoClose
     private final FlowsFixture f = new FlowsFixture();
 
     private static String contactJson(String id, boolean alumni, boolean events, boolean giving) {

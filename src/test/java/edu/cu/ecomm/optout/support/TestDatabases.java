@@ -3,10 +3,7 @@ package edu.cu.ecomm.optout.support;
 import java.util.Map;
 import java.util.UUID;
 
-import javax.sql.DataSource;
-
 import org.flywaydb.core.Flyway;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -30,22 +27,24 @@ public final class TestDatabases {
 
     /**
      * A new database with the service's schema, for tests of beans without the application: in memory on H2, a new
-     * schema on PostgreSQL (OPTOUT_TEST_DATABASE=postgres).
+     * schema on PostgreSQL (OPTOUT_TEST_DATABASE=postgres). The test closes it ({@code @AutoClose}): an in-memory
+     * database otherwise stays in the JVM until the run ends.
      */
-    public static DataSource migrated() {
-        DataSource dataSource;
+    public static MigratedDatabase migrated() {
+        MigratedDatabase database;
         if (onPostgres()) {
             Map<String, String> postgres = properties(newName());
-            dataSource = new DriverManagerDataSource(postgres.get("spring.datasource.url"),
-                    postgres.get("spring.datasource.username"), postgres.get("spring.datasource.password"));
-            Flyway.configure().dataSource(dataSource).schemas(postgres.get("spring.flyway.schemas"))
+            database = new MigratedDatabase(postgres.get("spring.datasource.url"),
+                    postgres.get("spring.datasource.username"), postgres.get("spring.datasource.password"), false);
+            Flyway.configure().dataSource(database).schemas(postgres.get("spring.flyway.schemas"))
                     .locations("classpath:db/migration").load().migrate();
         } else {
-            dataSource = new DriverManagerDataSource("jdbc:h2:mem:" + UUID.randomUUID()
-                    + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "");
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            database = new MigratedDatabase("jdbc:h2:mem:" + UUID.randomUUID()
+                    + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "",
+                    true);
+            Flyway.configure().dataSource(database).locations("classpath:db/migration").load().migrate();
         }
-        return dataSource;
+        return database;
     }
 
     public static void register(DynamicPropertyRegistry registry, String name) {
