@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -50,10 +52,8 @@ class RemoteJmxTlsTest {
         Path keyStore = folder.resolve("jmx.p12");
         generateKey(keyStore, password);
         JmxUsers users = JmxUsers.in(folder.resolve("users"));
-        int port = ServiceIntegrationTest.freePort();
-        server = new RemoteJmxServer(port, "127.0.0.1", users.passwordFile.toString(), users.accessFile.toString(),
-                true, false, keyStore.toString(), password, "PKCS12");
-        server.start();
+        int port = startOnAFreePort(free -> new RemoteJmxServer(free, "127.0.0.1", users.passwordFile.toString(),
+                users.accessFile.toString(), true, false, keyStore.toString(), password, "PKCS12"));
         assertThat(server.isRunning()).isTrue();
 
         try (SSLSocket socket = (SSLSocket) trusting(keyStore, password).getSocketFactory()
@@ -73,10 +73,8 @@ class RemoteJmxTlsTest {
         Path keyStore = folder.resolve("jmx.p12");
         generateKey(keyStore, password);
         JmxUsers users = JmxUsers.in(folder.resolve("users"));
-        int port = ServiceIntegrationTest.freePort();
-        server = new RemoteJmxServer(port, "127.0.0.1", users.passwordFile.toString(), users.accessFile.toString(),
-                true, false, keyStore.toString(), password, "PKCS12");
-        server.start();
+        int port = startOnAFreePort(free -> new RemoteJmxServer(free, "127.0.0.1", users.passwordFile.toString(),
+                users.accessFile.toString(), true, false, keyStore.toString(), password, "PKCS12"));
 
         // The client's trust store is JVM-wide (the JVM's default SSL context), so it runs in a JVM of its own.
         try (JavaProcess client = RemoteJmxClientProcess.start(port, "viewer", users.viewerPassword, keyStore,
@@ -86,6 +84,35 @@ class RemoteJmxTlsTest {
             assertThat(client.output()).as("client output")
                     .contains(RemoteJmxClientProcess.PID + ProcessHandle.current().pid());
         }
+    }
+
+    /**
+     * Starts the server on a port found free and returns the port. Another socket may take that port before the
+     * server binds it (on a busy CI machine): the server is then started on another one, a few times at most. The
+     * server cannot take port 0 itself: its registry and connector share the port clients are told.
+     */
+    private int startOnAFreePort(IntFunction<RemoteJmxServer> serverOn) {
+        for (int attempt = 1; ; attempt++) {
+            int port = ServiceIntegrationTest.freePort();
+            server = serverOn.apply(port);
+            try {
+                server.start();
+                return port;
+            } catch (IllegalStateException e) {
+                if (attempt == 5 || !portTaken(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static SSLContext trusting(Path keyStore, String password) throws Exception {
