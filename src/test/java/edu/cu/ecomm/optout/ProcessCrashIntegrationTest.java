@@ -32,7 +32,6 @@ import edu.cu.ecomm.optout.ops.CrashPoints;
 import edu.cu.ecomm.optout.support.EmulatedServiceProperties;
 import edu.cu.ecomm.optout.support.JavaProcess;
 import edu.cu.ecomm.optout.support.SalesforceRestClient;
-import edu.cu.ecomm.optout.support.ServiceIntegrationTest;
 import edu.cu.ecomm.optout.support.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +50,11 @@ class ProcessCrashIntegrationTest {
     private static final int PER_TRANSACTION = 10;
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final Pattern DELIVERED = Pattern.compile("Batch (\\S+) delivered:");
+    /** The emulators' lines naming the ports they bound (see EmulatorsMain). */
+    private static final Pattern SALESFORCE_PORTS =
+            Pattern.compile("Salesforce emulator: login URL http://[^:]+:(\\d+), Pub/Sub gRPC [^:]+:(\\d+)");
+    private static final Pattern MARKETING_CLOUD_PORT =
+            Pattern.compile("Marketing Cloud emulator: http://[^:]+:(\\d+)");
 
     private final Path work = Path.of("target", "crash-test", UUID.randomUUID().toString().substring(0, 8))
             .toAbsolutePath();
@@ -67,16 +71,18 @@ class ProcessCrashIntegrationTest {
 
     @Test
     void serviceKilledDuringIntakeBatchBuildingAndBeforeMarkingDeliversEveryFinalValueOnce() throws Exception {
-        int http = ServiceIntegrationTest.freePort();
-        int grpc = ServiceIntegrationTest.freePort();
-        int marketingCloud = ServiceIntegrationTest.freePort();
+        // The emulators bind ports the kernel picks and print them: a port found free here and handed over could be
+        // taken by another socket before their process binds it.
         emulators = track(JavaProcess.start("emulators", EmulatorsMain.class, Map.of(
-                "optout.emulator.salesforce.http-port", String.valueOf(http),
-                "optout.emulator.salesforce.grpc-port", String.valueOf(grpc),
-                "optout.emulator.marketing-cloud.port", String.valueOf(marketingCloud),
+                "optout.emulator.salesforce.http-port", "0",
+                "optout.emulator.salesforce.grpc-port", "0",
+                "optout.emulator.marketing-cloud.port", "0",
                 "optout.emulator.salesforce.seed-contacts", String.valueOf(CONTACTS)), List.of(),
                 work.resolve("emulators.log")));
         await().atMost(PATIENCE).until(() -> emulators.output().contains("Ctrl-C stops them."));
+        int http = announcedPort(SALESFORCE_PORTS, 1);
+        int grpc = announcedPort(SALESFORCE_PORTS, 2);
+        int marketingCloud = announcedPort(MARKETING_CLOUD_PORT, 1);
         SalesforceRestClient specialist = new SalesforceRestClient("http://127.0.0.1:" + http);
         Map<String, Boolean> values = new ConcurrentHashMap<>(specialist.optOutValues());
         assertThat(values).hasSize(CONTACTS);
@@ -253,5 +259,12 @@ class ProcessCrashIntegrationTest {
     private JavaProcess track(JavaProcess process) {
         processes.add(process);
         return process;
+    }
+
+    /** A port the emulators' process announced it listens on: {@code group} of {@code line} in its output. */
+    private int announcedPort(Pattern line, int group) {
+        Matcher announced = line.matcher(emulators.output());
+        assertThat(announced.find()).as("%s in the emulators' output", line).isTrue();
+        return Integer.parseInt(announced.group(group));
     }
 }
