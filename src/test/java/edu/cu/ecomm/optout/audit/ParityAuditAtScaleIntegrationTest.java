@@ -92,7 +92,7 @@ class ParityAuditAtScaleIntegrationTest {
         Path inbound = work.resolve("inbound");
         Path reports = work.resolve("reports");
         Files.createDirectories(inbound);
-        service = startService(http, grpc, inbound, reports);
+        startService(http, grpc, inbound, reports);
         await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).until(() -> {
             assertThat(service.isAlive()).as("%s is alive", service).isTrue();
             return service.output().contains("Initial snapshot: " + CONTACTS + " contact(s) read");
@@ -179,8 +179,26 @@ class ParityAuditAtScaleIntegrationTest {
 
     private int jmxPort;
 
-    private JavaProcess startService(int http, int grpc, Path inbound, Path reports) throws IOException {
-        jmxPort = ServiceIntegrationTest.freePort();
+    /**
+     * The service's JVM is told its remote JMX port in advance (registry and connector share it, and 0 turns remote
+     * JMX off), so the port is one found free here. Should another socket take it before that JVM binds it, the JVM
+     * stops at start-up and is started again on another port.
+     */
+    private void startService(int http, int grpc, Path inbound, Path reports) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            JavaProcess process = startService(http, grpc, inbound, reports, ServiceIntegrationTest.freePort(), attempt);
+            service = process;
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !process.isAlive() || process.output().contains("Remote JMX listening on"));
+            if (process.isAlive() || attempt == 3 || !process.output().contains("Port already in use")) {
+                return;
+            }
+        }
+    }
+
+    private JavaProcess startService(int http, int grpc, Path inbound, Path reports, int jmxPort, int attempt)
+            throws IOException {
+        this.jmxPort = jmxPort;
         Path passwords = work.resolve("jmxremote.password");
         Path access = work.resolve("jmxremote.access");
         Files.writeString(passwords, "operator " + JMX_PASSWORD + "\n");
@@ -203,7 +221,7 @@ class ParityAuditAtScaleIntegrationTest {
         settings.put("spring.main.banner-mode", "off");
         List<String> arguments = settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toList();
         return JavaProcess.start("service", OptOutSyncApplication.class, HEAP, Map.of(), arguments,
-                work.resolve("service.log"));
+                work.resolve("service-" + attempt + ".log"));
     }
 
     private static final String JMX_PASSWORD = UUID.randomUUID().toString();
