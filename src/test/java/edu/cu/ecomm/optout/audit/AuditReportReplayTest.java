@@ -11,6 +11,7 @@ import java.time.ZoneId;
 
 import edu.cu.ecomm.optout.intake.BulkQueries;
 import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditReportReplayTest {
 
+    @AutoClose
     private final AuditDatabase db = new AuditDatabase();
     @TempDir
     Path staging;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ class BatchFileBuilderTest {
     @TempDir
     Path staging;
 
+    @AutoClose
     private final DeliveryDatabase db = new DeliveryDatabase();
     private final Instant t0 = Instant.parse("2026-11-26T16:00:00Z");
 

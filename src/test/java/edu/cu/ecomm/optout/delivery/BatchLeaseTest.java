@@ -16,6 +16,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ class BatchLeaseTest {
     private static final Duration LEASE = Duration.ofMinutes(30);
     private static final Duration BEATS_FOR_A_WHILE = Duration.ofMillis(300);
 
+    @AutoClose
     private final DeliveryDatabase db = new DeliveryDatabase();
     private final BatchClaimer thisNode = new BatchClaimer(db.jdbc, db.transactions, db.clock, LEASE,
             () -> "this-node");

@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.sql.DataSource;
-
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeSource;
 import edu.cu.ecomm.optout.ledger.DeadLetters;
@@ -25,10 +23,12 @@ import edu.cu.ecomm.optout.ledger.KnownValues;
 import edu.cu.ecomm.optout.ledger.LedgerWrites;
 import edu.cu.ecomm.optout.optin.OptInQueue;
 import edu.cu.ecomm.optout.optin.ResubscribeRequests;
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.MutableClock;
 import edu.cu.ecomm.optout.support.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -39,7 +39,8 @@ class GapRequeriesTest {
 
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
 
-    private final DataSource dataSource = TestDatabases.migrated();
+    @AutoClose
+    private final MigratedDatabase dataSource = TestDatabases.migrated();
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     private final MutableClock clock = new MutableClock(T0.plusSeconds(60));
     private final ChangeLedger ledger = new ChangeLedger(jdbc, clock);

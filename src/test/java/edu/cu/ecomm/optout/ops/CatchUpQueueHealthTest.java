@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.MutableClock;
 import edu.cu.ecomm.optout.support.TestDatabases;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
@@ -17,7 +19,9 @@ class CatchUpQueueHealthTest {
 
     private static final Duration MAX_FAILURE = Duration.ofHours(1);
 
-    private final JdbcTemplate jdbc = new JdbcTemplate(TestDatabases.migrated());
+    @AutoClose
+    private final MigratedDatabase database = TestDatabases.migrated();
+    private final JdbcTemplate jdbc = new JdbcTemplate(database);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
     private final RefusedReReads salesforce = new RefusedReReads(jdbc, clock);
     private final CatchUpQueueHealth health = new CatchUpQueueHealth(salesforce.catchUps, salesforce.gapRequeries,

@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.MutableClock;
 import edu.cu.ecomm.optout.support.TestDatabases;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** What the Intake MBean shows of the catch-ups and gap re-reads waiting for Salesforce. */
 class IntakeMBeanTest {
 
-    private final JdbcTemplate jdbc = new JdbcTemplate(TestDatabases.migrated());
+    @AutoClose
+    private final MigratedDatabase database = TestDatabases.migrated();
+    private final JdbcTemplate jdbc = new JdbcTemplate(database);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
     private final RefusedReReads salesforce = new RefusedReReads(jdbc, clock);
     // The subscription, checkpoint and ledger are not what this test reads.

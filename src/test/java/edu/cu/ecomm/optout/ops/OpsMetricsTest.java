@@ -7,16 +7,20 @@ import java.time.Instant;
 
 import edu.cu.ecomm.optout.ledger.DeadLetters;
 import edu.cu.ecomm.optout.ledger.ReplayCheckpoints;
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.MutableClock;
 import edu.cu.ecomm.optout.support.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The gauges of what waits for Salesforce, read from the database when published. */
 class OpsMetricsTest {
 
-    private final JdbcTemplate jdbc = new JdbcTemplate(TestDatabases.migrated());
+    @AutoClose
+    private final MigratedDatabase database = TestDatabases.migrated();
+    private final JdbcTemplate jdbc = new JdbcTemplate(database);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
     private final RefusedReReads salesforce = new RefusedReReads(jdbc, clock);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
