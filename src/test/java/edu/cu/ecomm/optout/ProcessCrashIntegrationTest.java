@@ -77,7 +77,9 @@ class ProcessCrashIntegrationTest {
                 "optout.emulator.salesforce.http-port", "0",
                 "optout.emulator.salesforce.grpc-port", "0",
                 "optout.emulator.marketing-cloud.port", "0",
-                "optout.emulator.salesforce.seed-contacts", String.valueOf(CONTACTS)), List.of(),
+                "optout.emulator.salesforce.seed-contacts", String.valueOf(CONTACTS),
+                // A new org for every run: the default file under data/ would carry this run's org into the next.
+                "optout.emulator.salesforce.saved-org", work.resolve("salesforce-org.ser").toString()), List.of(),
                 work.resolve("emulators.log")));
         await().atMost(PATIENCE).until(() -> emulators.output().contains("Ctrl-C stops them."));
         int http = announcedPort(SALESFORCE_PORTS, 1);
