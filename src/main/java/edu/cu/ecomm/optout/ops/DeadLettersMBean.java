@@ -26,7 +26,7 @@ public class DeadLettersMBean {
         this.deadLetters = deadLetters;
     }
 
-    @ManagedAttribute(description = "Dead letters waiting for an operator (state OPEN)")
+    @ManagedAttribute(description = "Dead letters waiting for an operator (state OPEN, or REPLAYING while a replay runs)")
     public long getOpen() {
         return letters.countOpen();
     }
@@ -36,14 +36,17 @@ public class DeadLettersMBean {
         return figures.deadLetters();
     }
 
-    @ManagedOperation(description = "The open dead letters, oldest first: id, time, route, contact, reason")
+    @ManagedOperation(description = "The open dead letters, oldest first: id, time, route, contact, reason"
+            + " (a letter being replayed says since when)")
     public String[] listOpen() {
         return deadLetters.open().stream().map(letter -> letter.id() + " | " + letter.createdAt() + " | "
                 + letter.routeId() + " | " + (letter.contactId() == null ? "-" : letter.contactId()) + " | "
+                + (letter.replayClaimedAt() == null ? "" : "REPLAYING since " + letter.replayClaimedAt() + " | ")
                 + letter.reason()).toArray(String[]::new);
     }
 
-    @ManagedOperation(description = "Process a dead letter again; it stays open if that fails")
+    @ManagedOperation(description = "Process a dead letter again; it stays open if that fails; refused while another"
+            + " replay of it runs")
     @ManagedOperationParameter(name = "id", description = "Dead letter id (see listOpen)")
     public String replay(long id) {
         return answer(deadLetters.replay(id));
