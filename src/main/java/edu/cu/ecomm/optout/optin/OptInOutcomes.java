@@ -79,8 +79,11 @@ public class OptInOutcomes {
             return 0;
         }
         if (contact == null) {
+            // Informational: the look-up goes on below, so a replay would have nothing to redo.
             deadLetters.record("opt-in-lookups", "Contact not found in Salesforce; Marketing Cloud checked without"
-                    + " name, urgency or preference check", lookup.toString(), null, null, lookup.contactId());
+                    + " name, urgency or preference check; nothing to replay (the look-up went ahead): check the"
+                    + " contact in Salesforce, then discard this letter", lookup.toString(), null, null,
+                    lookup.contactId());
             contact = new ContactPreferences(lookup.contactId(), null, null, false, Map.of());
         }
         // Salesforce was read before Marketing Cloud; an opt-out since then is in the ledger, and its opt-out flow

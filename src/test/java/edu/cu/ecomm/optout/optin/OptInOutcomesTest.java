@@ -237,6 +237,9 @@ class OptInOutcomesTest {
         assertThat(f.deadLetters.open()).singleElement().satisfies(d -> {
             assertThat(d.routeId()).isEqualTo("opt-in-lookups");
             assertThat(d.contactId()).isEqualTo(id);
+            assertThat(d.reason()).as("nothing can replay it: the operator is told to discard it")
+                    .endsWith("nothing to replay (the look-up went ahead): check the contact in Salesforce, then"
+                            + " discard this letter");
         });
         assertThat(f.requests.forContact(id)).hasSize(1);
         assertThat(f.warnings.unlisted()).isEmpty();
