@@ -29,7 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * stays bounded whatever the file's size. Once read, a contact id already seen on an earlier line is moved to
  * the bad rows (the first line counts) — in SQL, not in memory. The export is then STAGED, and the newest
  * staged export is the one the next audit uses. A file that cannot be audited at all is REJECTED with the
- * reason and a dead letter; the route moves it to the failed folder. A staging that fails for another reason (the
+ * reason and a dead letter; the route moves it to the failed folder, where a replay of the letter finds it
+ * ({@link AscendExportReplay}). A staging that fails for another reason (the
  * database away) leaves the export FAILED with the reason and without its partial rows; the route retries the file.
  * A staging cut short by a crash leaves its export RECEIVING: each staging first marks FAILED, without its rows, an
  * export with nothing written for {@code optout.audit.abandon-staging-after} ({@link #abandonStale}).
@@ -79,13 +80,15 @@ public class AscendExports {
     /**
      * Stages one export file (UTF-8).
      *
+     * @param movedName the file's name once the route moved it to .done or .failed; a rejection's dead letter names
+     *                  it, so that a replay finds the file in .failed
      * @throws AscendExportRejectedException when the file cannot be audited at all (recorded, with a dead letter)
      */
-    public Export stage(InputStream file, String fileName) {
+    public Export stage(InputStream file, String fileName, String movedName) {
         abandonStale();
         long exportId = insertExport(fileName);
         try {
-            stageRows(exportId, file, fileName);
+            stageRows(exportId, file, fileName, movedName);
         } catch (AscendExportRejectedException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -98,14 +101,14 @@ public class AscendExports {
         return export;
     }
 
-    private void stageRows(long exportId, InputStream file, String fileName) {
+    private void stageRows(long exportId, InputStream file, String fileName, String movedName) {
         Chunks chunks = new Chunks(exportId);
         try {
             new AscendExportReader(contactIdColumn, optOutColumn)
                     .read(new InputStreamReader(file, StandardCharsets.UTF_8), chunks);
             chunks.flush();
         } catch (AscendExportRejectedException e) {
-            reject(exportId, fileName, e.getMessage());
+            reject(exportId, fileName, movedName, e.getMessage());
             throw e;
         }
         transactions.executeWithoutResult(status -> {
@@ -189,11 +192,29 @@ public class AscendExports {
         LOG.warn("CU Ascend export {} (export {}) could not be staged: {}", fileName, exportId, failure.toString());
     }
 
-    /** A file that failed for another reason (after the retries): an operator sees it in the dead letters. */
-    public void failed(String fileName, Exception exception) {
-        LOG.error("CU Ascend export {} could not be staged; moved to the failed folder", fileName, exception);
-        deadLetters.record(ROUTE_ID, "CU Ascend export " + fileName + " could not be staged: " + exception,
-                fileName, null, null, null);
+    /**
+     * A file that failed for another reason (after the retries): an operator sees it in the dead letters, whose
+     * payload is the file's name in .failed ({@code movedName}). The route moves the file there only once this
+     * letter is written; when the database refuses the letter too, the file stays in the inbound and is staged
+     * again when it is picked up again.
+     */
+    public void failed(String fileName, String movedName, Exception exception) {
+        try {
+            deadLetters.record(ROUTE_ID, "CU Ascend export " + fileName + " could not be staged: "
+                    + abbreviate(String.valueOf(exception), 2000) + keptAs(movedName), movedName, null, null, null);
+        } catch (RuntimeException letterRefused) {
+            LOG.error("CU Ascend export {} could not be staged, nor its dead letter written ({}); the file stays in"
+                    + " the inbound and is staged again when it is picked up again", fileName, letterRefused.toString(),
+                    exception);
+            throw letterRefused;
+        }
+        LOG.error("CU Ascend export {} could not be staged; moved to .failed/{}", fileName, movedName, exception);
+    }
+
+    /** What a letter of this route says about its file, and what a replay does with it. */
+    private static String keptAs(String movedName) {
+        return "; the file is kept as .failed/" + movedName + ": once the cause is fixed, replay this letter to move it"
+                + " back to the inbound (by hand when the inbound is not a folder)";
     }
 
     /** The newest export the audit can use. */
@@ -233,16 +254,16 @@ public class AscendExports {
         return keys.getKey().longValue();
     }
 
-    private void reject(long exportId, String fileName, String reason) {
+    private void reject(long exportId, String fileName, String movedName, String reason) {
         transactions.executeWithoutResult(status -> {
             jdbc.update("delete from ascend_export_value where export_id = ?", exportId);
             jdbc.update("delete from ascend_export_bad_row where export_id = ?", exportId);
             jdbc.update("update ascend_export set state = 'REJECTED', error = ? where id = ?",
                     abbreviate(reason, 4000), exportId);
-            deadLetters.record(ROUTE_ID, "CU Ascend export " + fileName + " rejected: " + reason, fileName, null,
-                    null, null);
+            deadLetters.record(ROUTE_ID, "CU Ascend export " + fileName + " rejected: " + abbreviate(reason, 2000)
+                    + keptAs(movedName), movedName, null, null, null);
         });
-        LOG.error("CU Ascend export {} rejected (moved to the failed folder): {}", fileName, reason);
+        LOG.error("CU Ascend export {} rejected (moved to .failed/{}): {}", fileName, movedName, reason);
     }
 
     /** Keeps the values of the newest {@code keep} staged exports; older ones keep only their figures. */

@@ -93,7 +93,7 @@ class AscendExportsTest {
         };
         AscendExports failing = stagingWith(failsOnSecondChunk);
 
-        assertThatThrownBy(() -> failing.stage(utf8(csv.toString()), "export.csv"))
+        assertThatThrownBy(() -> failing.stage(utf8(csv.toString()), "export.csv", "20261129-100000-export.csv"))
                 .isInstanceOf(DataAccessResourceFailureException.class);
 
         AscendExports.Export failed = db.exports.newest().orElseThrow();
@@ -126,7 +126,8 @@ class AscendExportsTest {
                 return super.batchUpdate(sql, batchArgs);
             }
         });
-        assertThatThrownBy(() -> dying.stage(utf8(csv.replaceFirst("\n", "\nnot-an-id,TRUE\n")), "export.csv"))
+        assertThatThrownBy(() -> dying.stage(utf8(csv.replaceFirst("\n", "\nnot-an-id,TRUE\n")), "export.csv",
+                "20261129-100000-export.csv"))
                 .isInstanceOf(ProcessDeath.class);
         AscendExports.Export cutShort = db.exports.newest().orElseThrow();
         assertThat(cutShort.state()).as("what the crash left").isEqualTo("RECEIVING");
@@ -162,7 +163,7 @@ class AscendExportsTest {
                 }
                 return super.batchUpdate(sql, batchArgs);
             }
-        }).stage(utf8(sevenContacts()), "slow.csv");
+        }).stage(utf8(sevenContacts()), "slow.csv", "20261129-100000-slow.csv");
 
         assertThat(slow.state()).isEqualTo("STAGED");
         assertThat(slow.values()).isEqualTo(7);
@@ -185,7 +186,7 @@ class AscendExportsTest {
             }
         });
 
-        assertThatThrownBy(() -> stalling.stage(utf8(sevenContacts()), "stalled.csv"))
+        assertThatThrownBy(() -> stalling.stage(utf8(sevenContacts()), "stalled.csv", "20261129-100000-stalled.csv"))
                 .hasMessageContaining("was taken as abandoned");
 
         long stalled = db.jdbc.queryForObject("select id from ascend_export where file_name = 'stalled.csv'", Long.class);

@@ -57,7 +57,8 @@ final class AuditDatabase implements AutoCloseable {
 
     /** Stages an export given as CSV text. */
     AscendExports.Export stage(String csv) {
-        return exports.stage(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "export.csv");
+        return exports.stage(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "export.csv",
+                "20261129-100000-export.csv");
     }
 
     /** A new audit row on {@code exportId} with Salesforce's values as given (contact -> opted out). */
