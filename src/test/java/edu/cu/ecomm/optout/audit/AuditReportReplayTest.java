@@ -3,6 +3,11 @@ package edu.cu.ecomm.optout.audit;
 import static edu.cu.ecomm.optout.audit.AuditDatabase.contact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,13 +16,15 @@ import java.time.ZoneId;
 
 import edu.cu.ecomm.optout.intake.BulkQueries;
 import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Which of the audit's dead letters a replay can do something with: only an audit whose report was written and not
- * delivered. Delivering it through the route is {@code ParityAuditIntegrationTest}'s.
+ * What a replay does with the audit's dead letters: an audit whose report was written and not delivered has it
+ * delivered; any other (failed before its report, or did not start) starts a new audit, as JMX runAuditNow does.
+ * Delivering through the route is {@code ParityAuditIntegrationTest}'s.
  */
 class AuditReportReplayTest {
 
@@ -42,16 +49,61 @@ class AuditReportReplayTest {
     }
 
     @Test
-    void theLetterOfAnAuditThatFailedBeforeItsReportHasNothingToReplay() {
+    void replayingTheLetterOfAnAuditThatFailedBeforeItsReportStartsANewAuditAsRunAuditNowDoes() {
         ParityAudit audits = audits();
         db.stage("ContactId,EmailOptOut\n" + contact(1) + ",FALSE\n");
         long auditId = audits.start("SCHEDULE");
-
         audits.failed(auditId, new IllegalStateException("Bulk API job failed"));
-
         DeadLetter letter = db.deadLetters.open().get(0);
-        assertThat(letter.reason()).doesNotContain("replay");
-        assertThat(replay(audits).handles(letter)).isFalse();
+        ProducerTemplate producer = mock(ProducerTemplate.class);
+        AuditReportReplay replay = new AuditReportReplay(audits, report(), producer);
+
+        assertThat(replay.handles(letter)).isTrue();
+        assertThat(replay.replay(letter)).isEqualTo("parity audit " + auditId + " failed before its report: a new"
+                + " audit was started; watch Audit.LastRunState (should it fail, it leaves a dead letter of its own)");
+        verify(producer).asyncRequestBodyAndHeader("direct:parity-audit", null, "auditTrigger", "OPERATOR");
+    }
+
+    @Test
+    void replayingTheLetterOfAnAuditThatDidNotStartStartsOne() {
+        ParityAudit audits = audits();
+        audits.notStarted(new AuditNotStartedException("no CU Ascend export has been staged yet"));
+        db.stage("ContactId,EmailOptOut\n" + contact(1) + ",FALSE\n");
+        DeadLetter letter = db.deadLetters.open().get(0);
+        ProducerTemplate producer = mock(ProducerTemplate.class);
+
+        assertThat(new AuditReportReplay(audits, report(), producer).replay(letter))
+                .startsWith("the parity audit did not run: a new audit was started");
+        verify(producer).asyncRequestBodyAndHeader("direct:parity-audit", null, "auditTrigger", "OPERATOR");
+    }
+
+    @Test
+    void aReplayThatWouldStartAnAuditWhileOneRunsIsRefusedAndStartsNothing() {
+        ParityAudit audits = audits();
+        audits.notStarted(new AuditNotStartedException("no CU Ascend export has been staged yet"));
+        db.stage("ContactId,EmailOptOut\n" + contact(1) + ",FALSE\n");
+        long running = audits.start("SCHEDULE");
+        DeadLetter letter = db.deadLetters.open().get(0);
+        ProducerTemplate producer = mock(ProducerTemplate.class);
+
+        assertThatIllegalStateException()
+                .isThrownBy(() -> new AuditReportReplay(audits, report(), producer).replay(letter))
+                .withMessage("parity audit " + running + " is running: replay this letter once it has finished, or"
+                        + " discard it if that audit does what it asks");
+        verify(producer, never()).asyncRequestBodyAndHeader(any(String.class), any(), any(String.class), any());
+    }
+
+    @Test
+    void aReplayWithNoExportToAuditSaysWhy() {
+        ParityAudit audits = audits();
+        audits.notStarted(new AuditNotStartedException("no CU Ascend export has been staged yet"));
+        DeadLetter letter = db.deadLetters.open().get(0);
+        ProducerTemplate producer = mock(ProducerTemplate.class);
+
+        assertThatThrownBy(() -> new AuditReportReplay(audits, report(), producer).replay(letter))
+                .isInstanceOf(AuditNotStartedException.class)
+                .hasMessageStartingWith("no CU Ascend export has been staged yet");
+        verify(producer, never()).asyncRequestBodyAndHeader(any(String.class), any(), any(String.class), any());
     }
 
     @Test
