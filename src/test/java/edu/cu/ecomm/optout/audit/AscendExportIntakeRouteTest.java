@@ -28,6 +28,7 @@ import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,6 +45,7 @@ class AscendExportIntakeRouteTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
+    @AutoClose
     private final AuditDatabase db = new AuditDatabase();
     /** The database as the route's beans see it: refusing every connection while {@link #databaseDown} is set. */
     private final AtomicBoolean databaseDown = new AtomicBoolean();

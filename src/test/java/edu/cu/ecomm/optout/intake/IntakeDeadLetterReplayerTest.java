@@ -49,7 +49,8 @@ class IntakeDeadLetterReplayerTest {
     private GuardedTransaction replay(String payload) {
         when(gapRequeries.requeryNow(anyCollection(), anyString(), anyString(), any())).thenReturn(Result.none());
         replayer.replay(new DeadLetter(7, CATCH_UP_FROM.plusSeconds(60), ContactChangeRecorder.ROUTE_ID,
-                "could not record event: refused", payload, "e1", "r1", null, "OPEN", CATCH_UP_FROM, null, null));
+                "could not record event: refused", payload, "e1", "r1", null, "OPEN", CATCH_UP_FROM, null, null,
+                null));
         ArgumentCaptor<GuardedTransaction> counted = ArgumentCaptor.forClass(GuardedTransaction.class);
         verify(gapRequeries).requeryNow(anyCollection(), anyString(), anyString(), counted.capture());
         return counted.getValue();

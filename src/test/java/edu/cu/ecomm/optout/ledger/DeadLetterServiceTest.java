@@ -12,15 +12,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import edu.cu.ecomm.optout.ledger.DeadLetters.DeadLetter;
+import edu.cu.ecomm.optout.support.MigratedDatabase;
 import edu.cu.ecomm.optout.support.MutableClock;
 import edu.cu.ecomm.optout.support.TestDatabases;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Replaying a dead letter: one replay at a time, whoever asks and however often. */
 class DeadLetterServiceTest {
 
-    private final JdbcTemplate jdbc = new JdbcTemplate(TestDatabases.migrated());
+    @AutoClose
+    private final MigratedDatabase database = TestDatabases.migrated();
+    private final JdbcTemplate jdbc = new JdbcTemplate(database);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T10:00:00Z"));
     private final DeadLetters letters = new DeadLetters(jdbc, clock);
 
