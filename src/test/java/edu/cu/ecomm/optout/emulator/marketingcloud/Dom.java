@@ -54,6 +54,12 @@ final class Dom {
         return found.isEmpty() ? null : found.get(0);
     }
 
+    /** The first child named {@code localName} in namespace {@code namespace}, for headers whose namespace matters. */
+    static Element child(Element parent, String namespace, String localName) {
+        return children(parent, localName).stream().filter(e -> namespace.equals(e.getNamespaceURI())).findFirst()
+                .orElse(null);
+    }
+
     static String text(Element parent, String localName) {
         Element e = child(parent, localName);
         return e == null || "true".equals(e.getAttributeNS(XSI, "nil")) ? null : e.getTextContent().trim();

@@ -41,11 +41,17 @@ public final class EmulatorSoap {
     /** Posts {@code bodyContent} (the Body's message element) in a SOAP 1.1 envelope with the fueloauth header. */
     public static Answer call(MarketingCloudEmulator emulator, String token, String soapAction, String bodyContent)
             throws IOException, InterruptedException {
+        return callWithHeader(emulator, token == null ? "" : "<fueloauth xmlns=\"http://exacttarget.com\">" + token + "</fueloauth>",
+                soapAction, bodyContent);
+    }
+
+    /** Posts {@code bodyContent} with {@code headerContent} as the SOAP Header's content, written as the caller gives it. */
+    public static Answer callWithHeader(MarketingCloudEmulator emulator, String headerContent, String soapAction,
+            String bodyContent) throws IOException, InterruptedException {
         String envelope = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                 + "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\""
                 + " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
-                + "<s:Header>" + (token == null ? "" : "<fueloauth xmlns=\"http://exacttarget.com\">" + token + "</fueloauth>")
-                + "</s:Header><s:Body>" + bodyContent + "</s:Body></s:Envelope>";
+                + "<s:Header>" + headerContent + "</s:Header><s:Body>" + bodyContent + "</s:Body></s:Envelope>";
         return post(URI.create(emulator.baseUrl() + "/Service.asmx"), "text/xml; charset=utf-8", soapAction, envelope);
     }
 

@@ -72,6 +72,8 @@ public class MarketingCloudEmulator {
 
     static final String SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/";
     static final String SOAP12 = "http://www.w3.org/2003/05/soap-envelope";
+    /** The namespace of Marketing Cloud's authentication headers ({@code fueloauth}, legacy {@code oAuth}). */
+    static final String EXACTTARGET = "http://exacttarget.com";
 
     /** Configures an emulator; {@link MarketingCloudEmulator#builder()} starts from the local defaults. */
     public static final class Builder {
@@ -605,12 +607,17 @@ public class MarketingCloudEmulator {
         return action == null ? null : action.replace("\"", "").trim();
     }
 
-    /** The token of the {@code fueloauth} header (or the legacy {@code oAuth/oAuthToken}), or null after a fault. */
+    /**
+     * The token of the {@code fueloauth} header (or the legacy {@code oAuth/oAuthToken}), or null after a fault.
+     * Marketing Cloud knows these headers only in the {@code http://exacttarget.com} namespace: one in no namespace
+     * or another is a header it does not read, so the call carries no token and fails to log in.
+     */
     private IssuedToken checkToken(HttpExchange exchange, String soapNs, Element header) throws IOException {
         String token = null;
         if (header != null) {
-            token = Dom.text(header, "fueloauth");
-            Element legacy = Dom.child(header, "oAuth");
+            Element fueloauth = Dom.child(header, EXACTTARGET, "fueloauth");
+            token = fueloauth == null ? null : fueloauth.getTextContent().trim();
+            Element legacy = Dom.child(header, EXACTTARGET, "oAuth");
             if (token == null && legacy != null) {
                 token = Dom.text(legacy, "oAuthToken");
             }

@@ -171,6 +171,26 @@ class MarketingCloudEmulatorTest {
     }
 
     @Test
+    void aValidTokenInAFueloauthHeaderOutsideTheExactTargetNamespaceIsALoginFailedSecurityFault() throws Exception {
+        String token = EmulatorSoap.token(emulator);
+
+        // Marketing Cloud reads the header as {http://exacttarget.com}fueloauth; a client that drops the
+        // namespace sends a header it does not know, so its call is not authenticated at all.
+        Answer noNamespace = EmulatorSoap.callWithHeader(emulator, "<fueloauth>" + token + "</fueloauth>", "Retrieve",
+                retrieve(""));
+        Answer otherNamespace = EmulatorSoap.callWithHeader(emulator,
+                "<fueloauth xmlns=\"http://exacttarget.com/wsdl/partnerAPI\">" + token + "</fueloauth>", "Retrieve",
+                retrieve(""));
+
+        for (Answer answer : new Answer[] {noNamespace, otherNamespace}) {
+            assertThat(answer.status()).isEqualTo(500);
+            assertThat(answer.body()).contains("<faultcode>soap:Security</faultcode>", "<faultstring>Login Failed</faultstring>");
+        }
+        assertThat(EmulatorSoap.callWithHeader(emulator, "<et:fueloauth xmlns:et=\"http://exacttarget.com\">" + token
+                + "</et:fueloauth>", "Retrieve", retrieve("")).status()).isEqualTo(200);
+    }
+
+    @Test
     void anExpiredTokenIsATokenExpiredClientFault() throws Exception {
         String token = EmulatorSoap.token(emulator);
         emulator.expireAllTokens();
