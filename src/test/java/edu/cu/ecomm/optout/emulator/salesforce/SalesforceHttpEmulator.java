@@ -1,5 +1,6 @@
 package edu.cu.ecomm.optout.emulator.salesforce;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
@@ -135,14 +136,18 @@ public final class SalesforceHttpEmulator implements IssuedTokens, AutoCloseable
         });
         OAuthEndpoint.Credentials credentials = new OAuthEndpoint.Credentials(config.clientId(),
                 config.clientSecret(), config.username(), config.password());
-        server.createContext("/services/oauth2/",
-                new OAuthEndpoint(credentials, config.orgId(), userId, tokens, config.clock(), this::baseUrl));
-        server.createContext("/services/data", new RestEndpoint(tokens, store, cursors, bulkQueryJobs, config.pageSize()));
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                Exchanges.sendError(exchange, SalesforceApiException.notFound());
-            }
-        });
+        List<HttpContext> contexts = List.of(
+                server.createContext("/services/oauth2/",
+                        new OAuthEndpoint(credentials, config.orgId(), userId, tokens, config.clock(), this::baseUrl)),
+                server.createContext("/services/data",
+                        new RestEndpoint(tokens, store, cursors, bulkQueryJobs, config.pageSize())),
+                server.createContext("/", exchange -> {
+                    try (exchange) {
+                        Exchanges.sendError(exchange, SalesforceApiException.notFound());
+                    }
+                }));
+        // Salesforce refuses an oversized request before it reaches any endpoint.
+        contexts.forEach(context -> context.getFilters().add(new RequestSizeLimit()));
         server.setExecutor(executor);
         server.start();
     }

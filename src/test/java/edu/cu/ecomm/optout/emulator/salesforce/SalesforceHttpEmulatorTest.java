@@ -498,6 +498,42 @@ class SalesforceHttpEmulatorTest {
             assertThat(record.get("attributes").get("url").asText()).isEqualTo(V + "sobjects/Contact/" + id);
         }
 
+        /** A GET of {@code SELECT Id FROM Contact WHERE Id IN (...)} naming {@code ids} made-up 18-character ids. */
+        private String idQuery(int ids) {
+            List<String> quoted = new ArrayList<>();
+            for (int i = 0; i < ids; i++) {
+                quoted.add("'" + SalesforceIds.to18(String.format("003Dn%010d", i)) + "'");
+            }
+            return V + "query?q=" + q("SELECT Id FROM Contact WHERE Id IN (" + String.join(",", quoted) + ")");
+        }
+
+        private HttpResponse<String> rawGet(String path, String token, String... headers) throws Exception {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(emulator.baseUrl() + path))
+                    .header("Authorization", "Bearer " + token).GET();
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        @Test
+        void aUriOver16384BytesIsRefusedWith414AndAUriThatFitsWithTooManyHeaderBytesWith431() throws Exception {
+            String token = token();
+            String fits = idQuery(500);
+            String tooLong = idQuery(700);
+            String farTooLong = idQuery(4_000);
+            assertThat(fits.length()).isBetween(12_000, 15_000);
+            assertThat(tooLong.length()).isGreaterThan(16_384);
+            assertThat(farTooLong.length()).isGreaterThan(100_000);
+
+            assertThat(rawGet(fits, token).statusCode()).isEqualTo(200);
+            // Salesforce answers, it does not drop the connection: the client sees the status and can say why.
+            assertThat(rawGet(tooLong, token).statusCode()).isEqualTo(414);
+            assertThat(rawGet(farTooLong, token).statusCode()).isEqualTo(414);
+            assertThat(rawGet(fits, token, "X-Padding", "p".repeat(16_384 - fits.length())).statusCode())
+                    .isEqualTo(431);
+        }
+
         @Test
         void batchSizeHeaderPagesTheResultThroughNextRecordsUrl() throws Exception {
             Set<String> seeded = new HashSet<>(emulator.seedContacts(450, 11));
