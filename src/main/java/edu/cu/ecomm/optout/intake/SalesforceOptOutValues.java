@@ -55,10 +55,14 @@ public class SalesforceOptOutValues {
         List<String> ids = List.copyOf(contactIds);
         for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
-            String soql = "SELECT " + FIELDS + " FROM Contact WHERE Id IN ('" + String.join("','", chunk) + "')";
-            query(soql, values::addAll);
+            query(soqlFor(chunk), values::addAll);
         }
         return values;
+    }
+
+    /** The query reading up to {@value #IDS_PER_QUERY} contacts; it fits in one Salesforce GET (SoqlGetLimitTest). */
+    static String soqlFor(List<String> ids) {
+        return "SELECT " + FIELDS + " FROM Contact WHERE Id IN ('" + String.join("','", ids) + "')";
     }
 
     /**

@@ -53,6 +53,7 @@ public class OptInQueue {
                       @Value("${optout.optin.retry-max:PT1H}") Duration maxRetry) {
         // A batch is read from Salesforce as one SOQL "WHERE Id IN (...)" that camel-salesforce sends as a GET; past
         // about 550 ids its URI passes Salesforce's 16,384 bytes and every batch fails (414) and is postponed forever.
+        // Fewer fit with a long field list: OptInBatchQuerySize checks the configured size against the fields.
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("optout.optin.batch-size must be 1 to " + MAX_BATCH_SIZE + ", not "
                     + batchSize + ": a batch is one Salesforce query whose URI holds every contact id");

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
@@ -28,12 +29,15 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import edu.cu.ecomm.optout.emulator.marketingcloud.MarketingCloudEmulator;
 import edu.cu.ecomm.optout.emulator.salesforce.SalesforceEmulator;
+import edu.cu.ecomm.optout.intake.SalesforceIds;
+import edu.cu.ecomm.optout.intake.SoqlGetLimit;
 import edu.cu.ecomm.optout.ledger.ChangeLedger;
 import edu.cu.ecomm.optout.ledger.ChangeState;
 import edu.cu.ecomm.optout.ledger.ContactChange;
 import edu.cu.ecomm.optout.ledger.Direction;
 import edu.cu.ecomm.optout.optin.SubscriberStatuses.StoredStatus;
 import edu.cu.ecomm.optout.optout.PreferenceWarnings;
+import edu.cu.ecomm.optout.optout.SalesforceContacts;
 import edu.cu.ecomm.optout.optout.PreferenceWarnings.PreferenceWarning;
 import edu.cu.ecomm.optout.optout.WarningKind;
 import edu.cu.ecomm.optout.support.SalesforceRestClient;
@@ -90,12 +94,27 @@ class OptInOptOutIntegrationTest extends ServiceIntegrationTest {
     SubscriberStatuses statuses;
     @Autowired
     ResubscribeAdmin admin;
+    @Autowired
+    SalesforceContacts salesforceContacts;
 
     private SalesforceRestClient specialist;
 
     @BeforeEach
     void subscribed() {
         specialist = specialistOnceSubscribed();
+    }
+
+    @Test
+    void aFullBatchOf500OptInsIsReadFromSalesforceInOneQueryWithTheConfiguredFields() {
+        List<String> ids = IntStream.range(0, OptInQueue.MAX_BATCH_SIZE)
+                .mapToObj(i -> SalesforceIds.toContactId18(String.format("003Dn%010d", i)).orElseThrow()).toList();
+        String soql = salesforceContacts.soqlFor(ids);
+
+        // The service's own camel-salesforce, as application.yaml configures it, sends the GET and Salesforce takes it.
+        String answer = camel.createProducerTemplate().requestBody("salesforce:query?rawPayload=true", soql, String.class);
+
+        assertThat(salesforceContacts.fromQuery(answer)).isEmpty();
+        assertThat(SoqlGetLimit.uriBytes(soql)).isGreaterThan(13_000);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package edu.cu.ecomm.optout.emulator.salesforce;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.salesforce.AuthenticationType;
 import org.apache.camel.component.salesforce.SalesforceComponent;
@@ -13,7 +16,7 @@ public final class CamelSalesforceClients {
     }
 
     /** A started Camel context whose {@code salesforce:} component uses the emulator's local credentials. */
-    static CamelContext startedAgainst(SalesforceHttpEmulator emulator) {
+    public static CamelContext startedAgainst(SalesforceHttpEmulator emulator) {
         CamelContext camel = new DefaultCamelContext();
         camel.addComponent("salesforce", componentFor(emulator));
         camel.start();
@@ -30,6 +33,8 @@ public final class CamelSalesforceClients {
         SalesforceEndpointConfig config = new SalesforceEndpointConfig();
         config.setApiVersion("64.0");
         salesforce.setConfig(config);
+        // As application.yaml sets it: SOQL GETs naming hundreds of ids need more than Jetty's default 8 KiB.
+        salesforce.setHttpClientProperties(new HashMap<>(Map.of("maxRequestHeadersSize", 16_384)));
         return salesforce;
     }
 }
