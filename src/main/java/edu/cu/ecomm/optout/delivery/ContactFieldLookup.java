@@ -12,6 +12,8 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import edu.cu.ecomm.optout.intake.SoqlGetLimit;
+
 /**
  * Enriches contacts with the Contact fields CU Ascend matches on ({@code optout.ascend.fields}, e.g.
  * {@code Email,Ascend_Id__c}) through SOQL, at most {@value #MAX_IDS_PER_QUERY} ids per query.
@@ -34,6 +36,14 @@ public class ContactFieldLookup {
             if (!FIELD.matcher(field).matches()) {
                 throw new IllegalArgumentException("optout.ascend.fields: not a Contact field name: " + field);
             }
+        }
+        // A query is a GET naming up to 200 ids: with too many fields it would not fit in a Salesforce request and
+        // every night's batch would fail on it, so such a list is refused before the service starts.
+        String largest = this.fields.isEmpty() ? "" : soqlFor(SoqlGetLimit.longestIds(MAX_IDS_PER_QUERY));
+        if (!SoqlGetLimit.fits(largest)) {
+            throw new IllegalArgumentException("optout.ascend.fields: a query for " + MAX_IDS_PER_QUERY
+                    + " contacts with these fields takes " + SoqlGetLimit.uriBytes(largest) + " bytes, over the "
+                    + SoqlGetLimit.MAX_URI_BYTES + " a Salesforce request's URI may take; name fewer fields");
         }
     }
 

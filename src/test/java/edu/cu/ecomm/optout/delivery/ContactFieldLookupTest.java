@@ -7,9 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+
+import edu.cu.ecomm.optout.intake.SoqlGetLimit;
 
 class ContactFieldLookupTest {
 
@@ -59,6 +62,20 @@ class ContactFieldLookupTest {
                 .isInstanceOf(IllegalArgumentException.class);
         ContactFieldLookup lookup = new ContactFieldLookup(soql -> List.of(), "Email");
         assertThatThrownBy(() -> lookup.soqlFor(List.of("003' OR Id != '"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aFieldListWhoseTwoHundredIdQueryCannotFitInASalesforceRequestIsRefused() {
+        String manyFields = IntStream.rangeClosed(1, 250).mapToObj(i -> "Ascend_Matching_Field_" + i + "__c")
+                .collect(Collectors.joining(","));
+
+        assertThatThrownBy(() -> new ContactFieldLookup(soql -> List.of(), manyFields))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("optout.ascend.fields").hasMessageContaining("name fewer fields");
+        // A realistic list leaves most of the request free.
+        ContactFieldLookup usual = new ContactFieldLookup(soql -> List.of(), "Email,Ascend_Id__c,Account.Name");
+        assertThat(SoqlGetLimit.uriBytes(usual.soqlFor(SoqlGetLimit.longestIds(ContactFieldLookup.MAX_IDS_PER_QUERY))))
+                .isLessThan(SoqlGetLimit.MAX_URI_BYTES / 2);
     }
 
     @Test
