@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,6 +87,10 @@ class AscendHttpDeliveryIntegrationTest {
 
     @BeforeEach
     void cleanSlate() {
+        // Each test counts its own batch and deliveries.
+        jdbc.update("delete from contact_change");
+        jdbc.update("delete from ascend_batch");
+        jdbc.update("delete from contact_state");
         POSTS.clear();
         FAILURES_TO_ANSWER.set(0);
     }
@@ -107,6 +112,37 @@ class AscendHttpDeliveryIntegrationTest {
         assertThat(csv.body()).startsWith("ContactId,Email,EmailOptOut,ChangedAt,Direction,Source\r\n"
                 + contact(1) + ",ann@example.edu,TRUE,2026-11-26T15:00:00Z,OPT_OUT,CDC");
         assertThat(POSTS.get(2).contentType()).startsWith("application/json");
+        assertThat(ledger.count(ChangeState.DELIVERED)).isEqualTo(1);
+    }
+
+    @Test
+    void aReceiverRefusingThroughEveryRetryLeavesTheBatchPendingAndTheNextRunDeliversTheSameBatch() {
+        ReadyChanges.ready(ledger, contact(1), true, Instant.parse("2026-11-26T15:00:00Z"));
+        FAILURES_TO_ANSWER.set(1_000); // more than the run's tries: the first and maximum-redeliveries (2) more
+
+        producer.sendBody("direct:ascend-deliver-now", null);
+
+        Map<String, Object> failed = jdbc.queryForMap("select id, file_name, state, last_error from ascend_batch");
+        String csvName = (String) failed.get("file_name");
+        assertThat(failed.get("state")).isEqualTo("PENDING");
+        assertThat((String) failed.get("last_error")).contains("503");
+        assertThat(ledger.count(ChangeState.DELIVERED)).isZero();
+        // Only the file was tried, never its manifest; each Camel try may be sent twice (the HTTP client's own retry
+        // of a 503).
+        assertThat(POSTS).hasSizeBetween(3, 6).extracting(Post::fileName).containsOnly(csvName);
+
+        // The receiver is back: the next run delivers the same batch.
+        FAILURES_TO_ANSWER.set(0);
+        POSTS.clear();
+        producer.sendBody("direct:ascend-deliver-now", null);
+
+        Map<String, Object> delivered = jdbc.queryForMap("select id, file_name, state from ascend_batch");
+        assertThat(delivered.get("id")).isEqualTo(failed.get("id"));
+        assertThat(delivered.get("file_name")).isEqualTo(csvName);
+        assertThat(delivered.get("state")).isEqualTo("DELIVERED");
+        assertThat(POSTS).extracting(Post::fileName).containsExactly(csvName, csvName.replace(".csv", ".manifest.json"));
+        assertThat(POSTS.get(0).batchId()).isEqualTo(String.valueOf(failed.get("id")));
+        assertThat(POSTS.get(0).body()).contains(contact(1) + ",ann@example.edu,TRUE");
         assertThat(ledger.count(ChangeState.DELIVERED)).isEqualTo(1);
     }
 
