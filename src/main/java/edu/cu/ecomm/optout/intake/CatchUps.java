@@ -129,12 +129,8 @@ public class CatchUps {
 
     /** Pending requests (catch-ups and the snapshot), and the one failing the longest, for the operator. */
     public ReReadBacklog backlog() {
-        return jdbc.query("select failing_since, last_error from catch_up_request where state = 'PENDING'"
-                        + " and failing_since is not null order by failing_since, id limit 1",
-                rs -> rs.next()
-                        ? new ReReadBacklog(pendingCount(), Optional.of(SqlTime.instant(rs, "failing_since")),
-                                Optional.ofNullable(rs.getString("last_error")))
-                        : new ReReadBacklog(pendingCount(), Optional.empty(), Optional.empty()));
+        return ReReadBacklog.read(jdbc, pendingCount(), "select failing_since, last_error from catch_up_request"
+                + " where state = 'PENDING' and failing_since is not null order by failing_since, id limit 1");
     }
 
     /**

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import edu.cu.ecomm.optout.ledger.ChangeSource;
@@ -101,12 +100,8 @@ public class GapRequeries {
 
     /** Contacts waiting to be re-read, and the re-read failing the longest, for the operator. */
     public ReReadBacklog backlog() {
-        return jdbc.query("select failing_since, last_error from gap_requery where failing_since is not null"
-                        + " order by failing_since, id limit 1",
-                rs -> rs.next()
-                        ? new ReReadBacklog(pendingCount(), Optional.of(SqlTime.instant(rs, "failing_since")),
-                                Optional.ofNullable(rs.getString("last_error")))
-                        : new ReReadBacklog(pendingCount(), Optional.empty(), Optional.empty()));
+        return ReReadBacklog.read(jdbc, pendingCount(), "select failing_since, last_error from gap_requery"
+                + " where failing_since is not null order by failing_since, id limit 1");
     }
 
     /**
