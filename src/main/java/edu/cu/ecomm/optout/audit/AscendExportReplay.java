@@ -69,10 +69,10 @@ public class AscendExportReplay implements DeadLetterReplayer {
                     + " replay again once it has been picked up");
         }
         try {
-            // Under a hidden name first, renamed when complete, as an uploader would: never read half-moved.
-            Path part = folder.resolve(".replay-" + fileName);
-            Files.move(source, part);
-            Files.move(part, target);
+            // One rename (.failed is under the inbound, on the same file system): the file is never seen half-moved,
+            // and a move that fails leaves it in .failed for the next replay. Without REPLACE_EXISTING a file of that
+            // name that arrived since the check above is refused, not overwritten.
+            Files.move(source, target);
         } catch (IOException e) {
             throw new UncheckedIOException("could not move " + failed + " back to the inbound " + folder, e);
         }
