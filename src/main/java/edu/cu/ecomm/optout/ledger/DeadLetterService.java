@@ -104,10 +104,13 @@ public class DeadLetterService {
         return new Outcome(id, false, "dead letter " + id + " is already " + now.state());
     }
 
-    /** Discards an open letter with the operator's note (why nothing needs doing); not one being replayed. */
+    /**
+     * Discards an open letter with the operator's note (why nothing needs doing); not one being replayed, unless
+     * its replay was cut short (claimed more than {@link #STALE_REPLAY_AFTER} ago).
+     */
     public Outcome discard(long id, String note) {
         String resolution = "discarded" + (note == null || note.isBlank() ? "" : ": " + note);
-        boolean resolved = letters.resolve(id, State.DISCARDED, resolution);
+        boolean resolved = letters.resolve(id, State.DISCARDED, resolution, STALE_REPLAY_AFTER);
         if (resolved) {
             LOG.info("Dead letter {} {}", id, resolution);
         }

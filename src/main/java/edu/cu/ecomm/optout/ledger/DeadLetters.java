@@ -84,13 +84,16 @@ public class DeadLetters {
     }
 
     /**
-     * Moves an open dead letter to {@code state}, noting what was done and when.
+     * Moves an open dead letter to {@code state}, noting what was done and when; also one whose replay was claimed
+     * more than {@code staleAfter} ago (its instance stopped mid-replay), as {@link #claimForReplay} would take it.
      *
-     * @return false when it was not open (already replayed or discarded, or no such letter)
+     * @return false when it was not open (already replayed or discarded, being replayed, or no such letter)
      */
-    public boolean resolve(long id, State state, String resolution) {
-        return jdbc.update("update dead_letter set state = ?, resolved_at = ?, resolution = ? where id = ? and state = 'OPEN'",
-                state.name(), toSql(clock.instant()), abbreviate(resolution), id) == 1;
+    public boolean resolve(long id, State state, String resolution, Duration staleAfter) {
+        Instant now = clock.instant();
+        return jdbc.update("update dead_letter set state = ?, resolved_at = ?, resolution = ? where id = ?"
+                        + " and (state = 'OPEN' or (state = 'REPLAYING' and replay_claimed_at < ?))",
+                state.name(), toSql(now), abbreviate(resolution), id, toSql(now.minus(staleAfter))) == 1;
     }
 
     /**

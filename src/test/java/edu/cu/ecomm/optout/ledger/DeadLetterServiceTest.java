@@ -109,6 +109,24 @@ class DeadLetterServiceTest {
     }
 
     @Test
+    void aLetterLeftReplayingByACrashCanBeDiscardedOnceTheClaimIsStale() {
+        long id = openLetter();
+        assertThat(letters.claimForReplay(id, DeadLetterService.STALE_REPLAY_AFTER)).isPresent(); // then the crash
+        DeadLetterService service = new DeadLetterService(letters, List.of());
+
+        clock.advance(DeadLetterService.STALE_REPLAY_AFTER.minusSeconds(1));
+        assertThat(service.discard(id, "raised by hand").resolved()).as("a replay may still be running").isFalse();
+        clock.advance(Duration.ofSeconds(2));
+        DeadLetterService.Outcome discarded = service.discard(id, "raised by hand");
+
+        assertThat(discarded.resolved()).as(discarded.message()).isTrue();
+        assertThat(letters.find(id)).hasValueSatisfying(letter -> {
+            assertThat(letter.state()).isEqualTo("DISCARDED");
+            assertThat(letter.resolution()).isEqualTo("discarded: raised by hand");
+        });
+    }
+
+    @Test
     void aLetterBeingReplayedCannotBeDiscarded() throws Exception {
         long id = openLetter();
         CountDownLatch replaying = new CountDownLatch(1);
