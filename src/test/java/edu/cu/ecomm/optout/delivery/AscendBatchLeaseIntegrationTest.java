@@ -51,8 +51,8 @@ import edu.cu.ecomm.optout.support.TestDatabases;
 /**
  * A delivery run slower than {@code optout.ascend.claim-lease}: CU Ascend's receiver (HTTP, so that a POST can be
  * held open the way a hung server holds it) keeps the run's first POST waiting while other runs try to claim the
- * batch. The lease is six seconds here (renewed every two), so "slower than its lease" takes seconds, not half an
- * hour, and a loaded machine pausing the service for a second or two does not let the lease run out.
+ * batch. The lease is fifteen seconds here (renewed every five), so "slower than its lease" takes seconds, not half
+ * an hour, and a loaded machine pausing the service for several seconds does not let the lease run out.
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = {OptOutSyncApplication.class, AscendBatchLeaseIntegrationTest.Contacts.class})
@@ -61,8 +61,8 @@ import edu.cu.ecomm.optout.support.TestDatabases;
 @ExtendWith(OutputCaptureExtension.class)
 class AscendBatchLeaseIntegrationTest {
 
-    private static final Duration LEASE = Duration.ofSeconds(6);
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration LEASE = Duration.ofSeconds(15);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final List<String> POSTS = new CopyOnWriteArrayList<>();
     private static final HeldPost HELD = new HeldPost();
     private static final ExecutorService RECEIVER_THREADS = Executors.newCachedThreadPool();
